@@ -1,0 +1,25 @@
+"""Runs the edge under uvicorn until SIGTERM or SIGINT."""
+
+from __future__ import annotations
+
+import uvicorn
+
+from edge.app import EdgeApp
+from shared.logs import configure_logging
+from shared.settings import Settings
+
+SHUTDOWN_GRACE_SECONDS = 10
+
+
+def serve(settings: Settings) -> None:
+    """Serves the REST edge on the configured host and port."""
+    configure_logging("edge", settings.log_level)
+    uvicorn.run(
+        EdgeApp(settings),
+        host=settings.edge_host,
+        port=settings.edge_port,
+        log_config=None,
+        access_log=False,
+        lifespan="on",
+        timeout_graceful_shutdown=SHUTDOWN_GRACE_SECONDS,
+    )
