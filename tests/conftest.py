@@ -1,0 +1,3 @@
+"""Test-wide plugins: real DynamoDB Local and Redis servers, and the CNOP mesh."""
+
+pytest_plugins = ["tests.infra", "tests.mesh"]
