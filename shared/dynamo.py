@@ -15,6 +15,7 @@ from decimal import Decimal
 from typing import Any
 
 from pynamodb.attributes import Attribute
+from pynamodb.connection import Connection
 from pynamodb.constants import NUMBER
 from pynamodb.exceptions import TableError
 from pynamodb.models import Model
@@ -42,8 +43,19 @@ class DecimalAttribute(Attribute[Decimal]):
         return Decimal(value)
 
 
+_transaction_connection: Connection | None = None
+
+
 def bind_models(settings: Settings, models: Iterable[type[Model]]) -> None:
     """Points models at the configured DynamoDB endpoint, region and table prefix."""
+    global _transaction_connection
+    _transaction_connection = Connection(
+        region=settings.aws_region,
+        host=settings.dynamodb_endpoint or None,
+        connect_timeout_seconds=CONNECT_TIMEOUT_SECONDS,
+        read_timeout_seconds=READ_TIMEOUT_SECONDS,
+        **_local_credentials(settings),
+    )
     for model in models:
         meta: Any = model.Meta
         base_name = getattr(meta, "base_table_name", None) or meta.table_name
@@ -53,11 +65,23 @@ def bind_models(settings: Settings, models: Iterable[type[Model]]) -> None:
         meta.host = settings.dynamodb_endpoint or None
         meta.connect_timeout_seconds = CONNECT_TIMEOUT_SECONDS
         meta.read_timeout_seconds = READ_TIMEOUT_SECONDS
-        if settings.dynamodb_endpoint:
-            meta.aws_access_key_id = LOCAL_CREDENTIAL
-            meta.aws_secret_access_key = LOCAL_CREDENTIAL
+        for name, value in _local_credentials(settings).items():
+            setattr(meta, name, value)
         # PynamoDB caches a connection per model; drop it so the new settings apply.
         model._connection = None
+
+
+def _local_credentials(settings: Settings) -> dict[str, str]:
+    if not settings.dynamodb_endpoint:
+        return {}  # AWS: the default credential chain (IAM role, environment, profile)
+    return {"aws_access_key_id": LOCAL_CREDENTIAL, "aws_secret_access_key": LOCAL_CREDENTIAL}
+
+
+def transaction_connection() -> Connection:
+    """The connection for `TransactWrite`, to the endpoint the models are bound to."""
+    if _transaction_connection is None:
+        raise RuntimeError("bind_models() must run before a transaction")
+    return _transaction_connection
 
 
 def ensure_tables(models: Iterable[type[Model]]) -> None:
@@ -76,7 +100,9 @@ def ensure_tables(models: Iterable[type[Model]]) -> None:
 
 def all_models() -> list[type[Model]]:
     """Every model of every service, from each service's `store.MODELS`."""
-    models: list[type[Model]] = []
+    from shared import idempotency
+
+    models: list[type[Model]] = list(idempotency.MODELS)
     for service in SERVICES:
         try:
             store = importlib.import_module(f"{service}.store")

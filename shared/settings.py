@@ -12,16 +12,25 @@ from enum import StrEnum
 from functools import lru_cache
 from pathlib import Path
 
-from pydantic import AliasChoices, Field
+from pydantic import AliasChoices, Field, SecretStr, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 DEFAULT_PORTS = {"auth": 50051, "user": 50052, "inventory": 50053, "order": 50054, "edge": 8080}
 SERVICES = ("auth", "user", "inventory", "order")
+DEVELOPMENT_CURSOR_SECRET = "development-only-cursor-secret"  # noqa: S105 (refused outside development)
 
 
 class Environment(StrEnum):
     DEVELOPMENT = "development"
     PRODUCTION = "production"
+
+
+class PriceSource(StrEnum):
+    """Where the inventory service's price feed takes its quotes from."""
+
+    SIMULATED = "simulated"  # an offline random walk around the snapshot prices
+    COINGECKO = "coingecko"  # the CoinGecko markets API
+    FILE = "file"  # a JSON file of prices, re-read on every refresh (tests and demos)
 
 
 class Settings(BaseSettings):
@@ -59,6 +68,52 @@ class Settings(BaseSettings):
         default="redis://127.0.0.1:6380/0",
         validation_alias=AliasChoices("CNOP_REDIS_URL", "REDIS_URL"),
     )
+
+    # Auth: the Ed25519 key that signs access tokens (PEM, PKCS#8) and its key id; outside
+    # development the auth service refuses to start without it. Previous public keys, as a
+    # JSON object {"<kid>": "<PEM>"}, keep verifying their tokens until those expire.
+    auth_signing_key: SecretStr | None = None
+    auth_signing_key_id: str | None = None  # derived from the public key when unset
+    auth_previous_public_keys: dict[str, str] = Field(default_factory=dict)
+    auth_token_ttl_seconds: int = Field(default=3600, gt=0, le=24 * 3600)
+    auth_issuer: str = "cnop-auth"
+    auth_audience: str = "cnop"
+    auth_clock_leeway_seconds: int = Field(default=5, ge=0, le=60)
+
+    # Login brute-force protection: failures counted per username and per client address
+    # within a window; past the limit, every attempt is refused until the lock-out ends.
+    login_max_failures_per_username: int = Field(default=5, gt=0)
+    login_max_failures_per_address: int = Field(default=20, gt=0)
+    login_failure_window_seconds: int = Field(default=15 * 60, gt=0)
+    login_lockout_seconds: int = Field(default=15 * 60, gt=0)
+
+    # Lists: the key that signs pagination cursors; shared by every replica.
+    cursor_secret: SecretStr = SecretStr(DEVELOPMENT_CURSOR_SECRET)
+    cursor_max_age_seconds: int = 24 * 3600
+
+    # Inventory price feed: where quotes come from, how often, and when a price is too old.
+    price_provider: PriceSource = PriceSource.SIMULATED
+    price_refresh_seconds: float = Field(default=30.0, gt=0)
+    price_seed: int | None = None  # the simulated market's seed; random (and logged) if unset
+    price_file: Path | None = None  # for the "file" provider
+    price_max_age_seconds: float = Field(default=600.0, gt=0)  # older: the order service refuses
+    coingecko_base_url: str = "https://api.coingecko.com/api/v3"
+    coingecko_api_key: SecretStr | None = None
+    coingecko_api_key_header: str = "x-cg-demo-api-key"  # x-cg-pro-api-key for a paid plan
+
+    @model_validator(mode="after")
+    def _require_price_file(self) -> Settings:
+        if self.price_provider is PriceSource.FILE and self.price_file is None:
+            raise ValueError("CNOP_PRICE_FILE must be set when CNOP_PRICE_PROVIDER is file")
+        return self
+
+    @model_validator(mode="after")
+    def _refuse_development_secrets(self) -> Settings:
+        if not self.is_development and (
+            self.cursor_secret.get_secret_value() == DEVELOPMENT_CURSOR_SECRET
+        ):
+            raise ValueError("CNOP_CURSOR_SECRET must be set outside development")
+        return self
 
     @property
     def is_development(self) -> bool:

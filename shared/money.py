@@ -1,0 +1,49 @@
+"""Exact money and quantities: parsing client text into Decimal and writing it back.
+
+Amounts arrive as the exact text of a JSON string or number (the edge never passes them
+through a float) and are parsed here with `Decimal`. Cash has exactly 2 decimal places
+on output; quantities up to 8.
+"""
+
+from __future__ import annotations
+
+from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
+
+from shared.errors import ValidationFailed
+
+CENT = Decimal("0.01")
+QUANTITY_STEP = Decimal("0.00000001")
+MAX_TEXT_LENGTH = 40  # longer than any amount a client can mean; refuse before parsing
+
+
+def parse_decimal(text: str, field: str) -> Decimal:
+    """A finite Decimal from its text, or a 422 on `field`."""
+    if not text or len(text) > MAX_TEXT_LENGTH:
+        raise ValidationFailed.field(field, "must be a decimal number")
+    try:
+        value = Decimal(text.strip())
+    except InvalidOperation:
+        raise ValidationFailed.field(field, "must be a decimal number") from None
+    if not value.is_finite():
+        raise ValidationFailed.field(field, "must be a finite decimal number")
+    return value
+
+
+def has_at_most_places(value: Decimal, places: int) -> bool:
+    """Whether `value` needs no more than `places` decimal places ("1.50" needs 1)."""
+    return value == value.quantize(Decimal(1).scaleb(-places))
+
+
+def to_cents(value: Decimal) -> Decimal:
+    """`value` rounded half-up to whole cents."""
+    return value.quantize(CENT, rounding=ROUND_HALF_UP)
+
+
+def format_cash(value: Decimal) -> str:
+    """Cash as a string with exactly 2 decimal places: "12.50"."""
+    return format(value.quantize(CENT), "f")
+
+
+def format_quantity(value: Decimal) -> str:
+    """A quantity as a plain decimal string without trailing zeros: "0.5"."""
+    return format(value.quantize(QUANTITY_STEP).normalize(), "f")
