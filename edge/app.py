@@ -120,9 +120,7 @@ class EdgeApp:
 
         body = await self._json_body(request) if route.body else None
         try:
-            message = json_to_message(
-                route.request_class, body, match.path_params, _query(request)
-            )
+            message = json_to_message(route.request_class, body, match.path_params, _query(request))
         except ValidationFailed as failed:
             raise ApiError(422, failed.code, failed.message, failed.violations) from None
 
@@ -228,9 +226,7 @@ def _idempotency_key(headers: Headers) -> str | None:
     if key is None:
         return None
     if not 1 <= len(key) <= MAX_IDEMPOTENCY_KEY or not key.isprintable():
-        raise ApiError(
-            400, "BAD_REQUEST", "Idempotency-Key must be 1-128 printable characters"
-        )
+        raise ApiError(400, "BAD_REQUEST", "Idempotency-Key must be 1-128 printable characters")
     return key
 
 

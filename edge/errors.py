@@ -60,7 +60,7 @@ def from_rpc_error(error: grpc.aio.AioRpcError, service: str, request_id: str) -
     if details.code is None:
         # Not a CNOP answer: the transport failed, or a library refused the call.
         message = _transport_message(code, service, request_id)
-        if mapped.status == 503:  # noqa: PLR2004
+        if mapped.status == 503:
             headers.setdefault("Retry-After", "1")
         return ApiError(mapped.status, mapped.code, message, headers=headers)
     if mapped.status == INTERNAL_ERROR.status:

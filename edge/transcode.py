@@ -339,7 +339,9 @@ _Writer = Callable[[Any], Any]
 
 
 @cache
-def _output_plan(message_descriptor: descriptor.Descriptor) -> tuple[tuple[str, bool, _Writer], ...]:
+def _output_plan(
+    message_descriptor: descriptor.Descriptor,
+) -> tuple[tuple[str, bool, _Writer], ...]:
     plan = []
     for fd in message_descriptor.fields:
         nullable = fd.has_presence and not fd.is_repeated

@@ -43,7 +43,7 @@ class Upstreams:
         return call
 
     async def health(self, service: str) -> str:
-        """"ok" when the service reports SERVING, else the reason it is not."""
+        """ "ok" when the service reports SERVING, else the reason it is not."""
         stub = health_pb2_grpc.HealthStub(self.channels[service])
         try:
             reply = await stub.Check(

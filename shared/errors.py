@@ -114,7 +114,9 @@ class ValidationFailed(CnopError):
         return [
             error_details_pb2.BadRequest(
                 field_violations=[
-                    error_details_pb2.BadRequest.FieldViolation(field=v.field, description=v.message)
+                    error_details_pb2.BadRequest.FieldViolation(
+                        field=v.field, description=v.message
+                    )
                     for v in self.violations
                 ]
             )

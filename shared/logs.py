@@ -20,7 +20,10 @@ user_id_var: ContextVar[str | None] = ContextVar("user_id", default=None)
 
 # Attributes every LogRecord has; anything else on a record came from `extra=`.
 _RECORD_ATTRS = frozenset(vars(logging.makeLogRecord({}))) | {
-    "message", "asctime", "event", "color_message",
+    "message",
+    "asctime",
+    "event",
+    "color_message",
 }
 
 

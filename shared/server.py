@@ -158,9 +158,7 @@ def run_service(settings: Settings, definition: ServiceDefinition) -> None:
     monitor.start()
     if definition.on_start:
         definition.on_start()
-    logger.info(
-        "%s listening on port %d", definition.component, port, extra={"event": "startup"}
-    )
+    logger.info("%s listening on port %d", definition.component, port, extra={"event": "startup"})
     stop.wait()
 
     # Health first, so load balancers stop routing here while calls in flight finish.
