@@ -2,7 +2,9 @@
 
 Every outgoing call carries the request id of the RPC being served and a deadline: the
 caller's remaining time when it has one, capped by `DEFAULT_DEADLINE_SECONDS`. So a
-deadline set at the edge shrinks along every hop instead of restarting at each one.
+deadline set at the edge shrinks along every hop instead of restarting at each one. A
+circuit breaker per upstream fails calls fast while the upstream is down, and transport
+failures reach the caller as SERVICE_UNAVAILABLE or DEADLINE_EXCEEDED naming the upstream.
 """
 
 from __future__ import annotations
@@ -14,6 +16,8 @@ from typing import Any
 import grpc
 from grpc_interceptor import ClientCallDetails, ClientInterceptor
 
+from shared.breaker import BreakerInterceptor, BreakerPolicy, CircuitBreaker
+from shared.errors import DeadlineExceeded, ServiceUnavailable, read_status_details
 from shared.interceptors import REQUEST_ID_HEADER, deadline_var
 from shared.logs import request_id_var
 from shared.settings import Settings
@@ -61,9 +65,58 @@ class ContextPropagationInterceptor(ClientInterceptor):  # type: ignore[misc]
         return method(request_or_iterator, details)
 
 
-def service_channel(
-    settings: Settings, service: str, *extra: grpc.UnaryUnaryClientInterceptor
-) -> grpc.Channel:
-    """A channel to `service` ("auth", "inventory", ...) through the interceptor chain."""
+class UpstreamErrorInterceptor(ClientInterceptor):  # type: ignore[misc]
+    """Turns a transport failure of an outgoing call into the caller's own domain error.
+
+    A dead or slow upstream then reaches the client as 503 or 504 naming the upstream,
+    not as an internal error. Other statuses are the upstream's answer and pass through.
+    """
+
+    def __init__(self, upstream: str) -> None:
+        self.upstream = upstream
+
+    def intercept(
+        self,
+        method: Callable[..., Any],
+        request_or_iterator: Any,
+        call_details: grpc.ClientCallDetails,
+    ) -> Any:
+        outcome = method(request_or_iterator, call_details)
+        code = outcome.code()
+        if code == grpc.StatusCode.UNAVAILABLE:
+            raise ServiceUnavailable(
+                f"The {self.upstream} service is unavailable; try again shortly"
+            )
+        if code == grpc.StatusCode.DEADLINE_EXCEEDED:
+            raise DeadlineExceeded(f"The {self.upstream} service did not answer in time")
+        return outcome
+
+
+_breakers: dict[str, CircuitBreaker] = {}
+
+
+def breaker_for(settings: Settings, service: str) -> CircuitBreaker:
+    """The process's one circuit breaker for calls to `service`."""
+    breaker = _breakers.get(service)
+    if breaker is None:
+        policy = BreakerPolicy(
+            window_seconds=settings.breaker_window_seconds,
+            minimum_calls=settings.breaker_minimum_calls,
+            failure_rate=settings.breaker_failure_rate,
+            open_seconds=settings.breaker_open_seconds,
+            trial_calls=settings.breaker_trial_calls,
+        )
+        breaker = _breakers[service] = CircuitBreaker(service, policy)
+    return breaker
+
+
+def service_channel(settings: Settings, service: str) -> grpc.Channel:
+    """A channel to `service` ("auth", "inventory", ...) through the interceptor chain:
+    transport errors as domain errors, request id and deadline, then the breaker."""
     channel = grpc.insecure_channel(settings.service_addr(service), CHANNEL_OPTIONS)
-    return grpc.intercept_channel(channel, ContextPropagationInterceptor(), *extra)
+    return grpc.intercept_channel(
+        channel,
+        UpstreamErrorInterceptor(service),
+        ContextPropagationInterceptor(),
+        BreakerInterceptor(breaker_for(settings, service)),
+    )

@@ -15,6 +15,7 @@ into the HTTP status and JSON error body of the REST API::
     ├── Conflict                   ABORTED               409   CONFLICT
     ├── RateLimited                RESOURCE_EXHAUSTED    429   RATE_LIMITED
     ├── ServiceUnavailable         UNAVAILABLE           503   SERVICE_UNAVAILABLE
+    ├── DeadlineExceeded           DEADLINE_EXCEEDED     504   DEADLINE_EXCEEDED
     └── NotImplementedYet          UNIMPLEMENTED         501   NOT_IMPLEMENTED
     any other exception            INTERNAL              500   INTERNAL
 
@@ -174,6 +175,11 @@ class ServiceUnavailable(_Retryable):
     code = "SERVICE_UNAVAILABLE"
 
 
+class DeadlineExceeded(CnopError):
+    status_code = grpc.StatusCode.DEADLINE_EXCEEDED
+    code = "DEADLINE_EXCEEDED"
+
+
 class NotImplementedYet(CnopError):
     status_code = grpc.StatusCode.UNIMPLEMENTED
     code = "NOT_IMPLEMENTED"
@@ -233,6 +239,7 @@ _RPC_CODES: dict[grpc.StatusCode, int] = {
     grpc.StatusCode.ABORTED: code_pb2.ABORTED,
     grpc.StatusCode.RESOURCE_EXHAUSTED: code_pb2.RESOURCE_EXHAUSTED,
     grpc.StatusCode.UNAVAILABLE: code_pb2.UNAVAILABLE,
+    grpc.StatusCode.DEADLINE_EXCEEDED: code_pb2.DEADLINE_EXCEEDED,
     grpc.StatusCode.UNIMPLEMENTED: code_pb2.UNIMPLEMENTED,
     grpc.StatusCode.INTERNAL: code_pb2.INTERNAL,
 }

@@ -87,6 +87,13 @@ class Settings(BaseSettings):
     login_failure_window_seconds: int = Field(default=15 * 60, gt=0)
     login_lockout_seconds: int = Field(default=15 * 60, gt=0)
 
+    # Circuit breakers on every call to another service (see shared/breaker.py).
+    breaker_window_seconds: float = Field(default=10.0, gt=0)
+    breaker_minimum_calls: int = Field(default=10, ge=1)
+    breaker_failure_rate: float = Field(default=0.5, gt=0, le=1)
+    breaker_open_seconds: float = Field(default=5.0, gt=0)
+    breaker_trial_calls: int = Field(default=3, ge=1)
+
     # Lists: the key that signs pagination cursors; shared by every replica.
     cursor_secret: SecretStr = SecretStr(DEVELOPMENT_CURSOR_SECRET)
     cursor_max_age_seconds: int = 24 * 3600
