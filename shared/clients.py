@@ -84,6 +84,11 @@ class UpstreamErrorInterceptor(ClientInterceptor):  # type: ignore[misc]
         outcome = method(request_or_iterator, call_details)
         code = outcome.code()
         if code == grpc.StatusCode.UNAVAILABLE:
+            details = read_status_details(outcome.trailing_metadata())
+            if details.code is not None:  # the upstream's own answer: keep its words
+                raise ServiceUnavailable(
+                    outcome.details(), retry_after_seconds=details.retry_after_seconds or 1
+                )
             raise ServiceUnavailable(
                 f"The {self.upstream} service is unavailable; try again shortly"
             )

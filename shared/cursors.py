@@ -12,7 +12,7 @@ from typing import Any
 
 from itsdangerous import BadData, URLSafeTimedSerializer
 
-from shared.errors import FieldViolation, ValidationFailed
+from shared.errors import ValidationFailed
 from shared.settings import Settings
 
 
@@ -41,10 +41,3 @@ class CursorCodec:
         if not isinstance(position, dict):
             raise ValidationFailed.field("cursor", "is not a valid cursor for this list")
         return position
-
-
-def check_offset_or_cursor(has_cursor: bool, has_offset: bool) -> None:
-    """A list takes `cursor` or `offset`, not both."""
-    if has_cursor and has_offset:
-        reason = "give either cursor or offset, not both"
-        raise ValidationFailed([FieldViolation("cursor", reason), FieldViolation("offset", reason)])

@@ -9,16 +9,16 @@ from cnop.user.v1 import user_pb2, user_pb2_grpc
 from google.protobuf import timestamp_pb2
 from pynamodb.transactions import TransactWrite
 
-from shared.cursors import CursorCodec, check_offset_or_cursor
-from shared.errors import NotFound, RuleRefused, ValidationFailed
+from shared.cursors import CursorCodec
+from shared.errors import NotFound, RuleRefused
 from shared.idempotency import IdempotencyKey, IdempotencyRecord
 from shared.identity import current_user
 from shared.money import format_cash
-from shared.paging import page_limit
+from shared.paging import Page
 from shared.settings import Settings
 from shared.transactions import TransactionRefused, run_transaction
-from user.cash_rules import MAX_OFFSET, check_description, parse_cash_amount
-from user.ledger import Movement, cash_leg, ledger_page, read_balance
+from user.cash_rules import check_description, parse_cash_amount
+from user.ledger import Movement, cash_leg, ledger_entries, read_balance
 from user.store import CashBalance, CashLedgerEntry
 
 DEPOSIT = user_pb2.BALANCE_TRANSACTION_TYPE_DEPOSIT
@@ -63,26 +63,15 @@ class CashHandlers(user_pb2_grpc.BalanceServiceServicer):
         context: grpc.ServicerContext,
     ) -> user_pb2.ListBalanceTransactionsResponse:
         username = current_user()
-        has_cursor, has_offset = request.HasField("cursor"), request.HasField("offset")
-        check_offset_or_cursor(has_cursor, has_offset)
-        limit = page_limit(
-            request.limit if request.HasField("limit") else None,
-            default=DEFAULT_PAGE,
-            maximum=MAX_PAGE,
-        )
-        after = self.cursors.decode(username, request.cursor)["k"] if has_cursor else None
-        skip = request.offset if has_offset else 0
-        if not 0 <= skip <= MAX_OFFSET:
-            raise ValidationFailed.field("offset", f"must be between 0 and {MAX_OFFSET}")
-
-        page = ledger_page(username, limit, after, skip)
+        page = Page.of(request, self.cursors, username, default=DEFAULT_PAGE, maximum=MAX_PAGE)
+        entries, has_more = page.cut(ledger_entries(username, page))
         reply = user_pb2.ListBalanceTransactionsResponse(
-            transactions=[_transaction(entry) for entry in page.entries],
+            transactions=[_transaction(entry) for entry in entries],
             total_count=int(_balance_of(username).ledger_count),
-            has_more=page.has_more,
+            has_more=has_more,
         )
-        if page.has_more:
-            reply.next_cursor = self.cursors.encode(username, {"k": page.entries[-1].entry_key})
+        if has_more:
+            reply.next_cursor = self.cursors.encode(username, {"k": entries[-1].entry_key})
         return reply
 
     def _move(

@@ -11,7 +11,6 @@ from shared.text import contains_markup
 MAX_AMOUNT = Decimal("1000000")
 CASH_PLACES = 2
 MAX_DESCRIPTION = 100
-MAX_OFFSET = 10_000
 
 
 def parse_cash_amount(text: str) -> Decimal:

@@ -17,9 +17,11 @@ from decimal import Decimal
 from cnop.user.v1 import user_pb2
 from pynamodb.transactions import TransactWrite
 
+from shared.paging import Page
 from user.store import CashBalance, CashLedgerEntry
 
 COMPLETED = user_pb2.TRANSACTION_STATUS_COMPLETED
+MAX_QUERY_PAGE = 1000
 
 
 @dataclass(frozen=True, slots=True)
@@ -100,26 +102,14 @@ def read_balance(username: str) -> CashBalance:
     return CashBalance.get(username, consistent_read=True)
 
 
-@dataclass(frozen=True, slots=True)
-class LedgerPage:
-    entries: list[CashLedgerEntry]
-    has_more: bool
-
-
-def ledger_page(username: str, limit: int, after: str | None, skip: int) -> LedgerPage:
-    """A page of the user's ledger, newest first, from one DynamoDB query.
-
-    `after` is the sort key of the previous page's last entry; `skip` drops that many
-    entries first. One extra entry is read to know exactly whether more follow.
-    """
-    wanted = skip + limit + 1
-    start = {"username": {"S": username}, "entry_key": {"S": after}} if after else None
+def ledger_entries(username: str, page: Page) -> list[CashLedgerEntry]:
+    """The entries a page needs, newest first, from one DynamoDB query."""
+    start = {"username": {"S": username}, "entry_key": {"S": page.after}} if page.after else None
     query = CashLedgerEntry.query(
         username,
         scan_index_forward=False,
-        limit=wanted,
+        limit=page.read_count,
         last_evaluated_key=start,
-        page_size=min(wanted, 1000),
+        page_size=min(page.read_count, MAX_QUERY_PAGE),
     )
-    entries = list(query)[skip:]
-    return LedgerPage(entries[:limit], has_more=len(entries) > limit)
+    return list(query)
