@@ -77,7 +77,7 @@ class Mesh:
         try:
             wait_for_port("127.0.0.1", self.ports[component], START_TIMEOUT)
         except TimeoutError:
-            raise RuntimeError(f"{component} did not start:\n{self.logs(component)[-4000:]}")
+            raise RuntimeError(f"{component} did not start:\n{self.logs(component)[-4000:]}") from None
 
     def stop(self, component: str) -> int | None:
         """Stops one component with SIGTERM, as an orchestrator would; its exit code."""

@@ -79,7 +79,8 @@ def test_query_parameters_are_typed_by_the_request_message() -> None:
     query = {"limit": ["5"], "active_only": ["false"], "utm_source": ["x"]}
     message = json_to_message(inventory_pb2.ListAssetsRequest, None, query=query)
     assert message.limit == 5
-    assert message.HasField("active_only") and not message.active_only
+    assert message.HasField("active_only")
+    assert not message.active_only
     with pytest.raises(ValidationFailed) as failed:
         json_to_message(inventory_pb2.ListAssetsRequest, None, query={"limit": ["ten"]})
     assert fields_of(failed.value) == {"limit": "must be a whole number"}
