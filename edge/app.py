@@ -20,14 +20,19 @@ from redis import asyncio as aioredis
 from starlette.datastructures import Headers
 from starlette.requests import Request
 from starlette.responses import Response
-from starlette.types import Receive, Scope, Send
+from starlette.types import ASGIApp, Receive, Scope, Send
 
-from edge.errors import JSON_TYPE, ApiError, from_rpc_error
+from edge.addresses import ClientAddresses
+from edge.cors import CorsMiddleware
+from edge.errors import JSON_TYPE, ApiError, from_cnop_error, from_rpc_error
+from edge.ratelimit import RateLimiter, Verdict
 from edge.routes import Match, Route, RouteTable, WrongMethod, build_route_table
 from edge.tokens import TokenValidator, bearer_token
 from edge.transcode import BadJson, json_to_message, message_to_json, parse_json
 from edge.upstream import Upstreams
-from shared.errors import ValidationFailed
+from shared.breaker import TRANSPORT_FAILURES
+from shared.clients import breaker_for
+from shared.errors import CnopError, ValidationFailed
 from shared.interceptors import accept_request_id
 from shared.logs import request_id_var, user_id_var
 from shared.settings import SERVICES, Settings
@@ -36,8 +41,16 @@ logger = logging.getLogger("cnop.http")
 
 REQUEST_ID_HEADER = "x-request-id"
 IDEMPOTENCY_HEADER = "idempotency-key"
+# The address of the HTTP client, for the user service's login lock-out.
+CLIENT_ADDRESS_HEADER = "x-cnop-client-address"
 MAX_IDEMPOTENCY_KEY = 128
-REDIS_HEALTH_TIMEOUT_SECONDS = 1.0
+CORS_MAX_AGE_SECONDS = 600
+# Response headers a browser client may read.
+EXPOSED_HEADERS = [
+    "X-Request-ID", "Retry-After", "RateLimit-Limit", "RateLimit-Remaining", "RateLimit-Reset",
+    "X-RateLimit-Limit", "X-RateLimit-Remaining", "X-RateLimit-Reset",
+]  # fmt: skip
+REDIS_TIMEOUT_SECONDS = 0.5
 
 
 class EdgeApp:
@@ -46,6 +59,10 @@ class EdgeApp:
     def __init__(self, settings: Settings) -> None:
         self.settings = settings
         self.routes: RouteTable = build_route_table()
+        self.addresses = ClientAddresses(settings.edge_trusted_proxies)
+        self.breakers = {service: breaker_for(settings, service) for service in SERVICES}
+        self._deadline = settings.edge_default_deadline_seconds
+        self._deadlines = settings.edge_route_deadlines
         self._operations = {"/health": self.health}
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
@@ -72,8 +89,8 @@ class EdgeApp:
             response = Response(error.body(request_id), error.status, error.headers, JSON_TYPE)
         except Exception:
             logger.exception("unhandled error", extra={"event": "error"})
-            error = ApiError(500, "INTERNAL", f"Internal error; quote request id {request_id}")
-            response = Response(error.body(request_id), 500, media_type=JSON_TYPE)
+            internal = ApiError(500, "INTERNAL", f"Internal error; quote request id {request_id}")
+            response = Response(internal.body(request_id), 500, media_type=JSON_TYPE)
         response.headers["X-Request-ID"] = request_id
         await response(scope, receive, send)
         logger.info(
@@ -108,12 +125,23 @@ class EdgeApp:
 
     async def _call(self, request: Request, match: Match, request_id: str) -> Response:
         route = match.route
-        metadata: list[tuple[str, str]] = [(REQUEST_ID_HEADER, request_id)]
-        if not route.policy.allow_anonymous:
+        policy = route.policy
+        peer = request.client.host if request.client is not None else None
+        client = self.addresses.client_of(peer, request.headers.get("x-forwarded-for"))
+        # The address budget is checked first, before the auth service is asked anything.
+        limits = await self.limiter.check(policy.rate_limit_class, f"ip:{client}")
+        metadata: list[tuple[str, str]] = [
+            (REQUEST_ID_HEADER, request_id),
+            (CLIENT_ADDRESS_HEADER, client),
+        ]
+        if not policy.allow_anonymous:
             token = bearer_token(request.headers.get("authorization"))
-            user_id_var.set(await self.tokens.subject(token, request_id))
+            subject = await self.tokens.subject(token, request_id)
+            user_id_var.set(subject)
+            user_limits = await self.limiter.check(policy.rate_limit_class, f"user:{subject}")
+            limits = _tighter(limits, user_limits)
             metadata.append(("authorization", f"Bearer {token}"))
-        if route.policy.idempotent:
+        if policy.idempotent:
             key = _idempotency_key(request.headers)
             if key is not None:
                 metadata.append((IDEMPOTENCY_HEADER, key))
@@ -124,15 +152,32 @@ class EdgeApp:
         except ValidationFailed as failed:
             raise ApiError(422, failed.code, failed.message, failed.violations) from None
 
+        reply = await self._invoke(route, message, metadata, request_id)
+        response = _json_response(route, reply)
+        if limits is not None:
+            response.headers.update(limits.headers())
+        return response
+
+    async def _invoke(
+        self, route: Route, message: Any, metadata: list[tuple[str, str]], request_id: str
+    ) -> Any:
+        """Calls the route's RPC through its upstream's breaker, within its deadline."""
+        component = route.policy.component
+        breaker = self.breakers[component]
+        try:
+            breaker.admit()
+        except CnopError as refused:
+            raise from_cnop_error(refused) from None
         try:
             reply = await self.upstreams.callable_for(route)(
-                message,
-                timeout=self.settings.edge_default_deadline_seconds,
+                message, timeout=self._deadlines.get(route.policy.method.name, self._deadline),
                 metadata=tuple(metadata),
-            )
+            )  # fmt: skip
         except grpc.aio.AioRpcError as error:
-            raise from_rpc_error(error, route.policy.component, request_id) from None
-        return _json_response(route, reply)
+            breaker.record(failed=error.code() in TRANSPORT_FAILURES)
+            raise from_rpc_error(error, component, request_id) from None
+        breaker.record(failed=False)
+        return reply
 
     async def _json_body(self, request: Request) -> Any:
         limit = self.settings.edge_max_body_bytes
@@ -177,10 +222,13 @@ class EdgeApp:
     def _connect(self) -> None:
         # gRPC aio channels belong to the event loop that creates them: the server's.
         self.upstreams = Upstreams(self.settings)
-        self.tokens = TokenValidator(self.upstreams.channels["auth"])
+        self.tokens = TokenValidator(self.upstreams.channels["auth"], self.breakers["auth"])
         self.redis = aioredis.Redis.from_url(
-            self.settings.redis_url, socket_timeout=REDIS_HEALTH_TIMEOUT_SECONDS
+            self.settings.redis_url,
+            socket_timeout=REDIS_TIMEOUT_SECONDS,
+            socket_connect_timeout=REDIS_TIMEOUT_SECONDS,
         )
+        self.limiter = RateLimiter(self.settings, self.redis)
 
     async def _lifespan(self, receive: Receive, send: Send) -> None:
         while True:
@@ -212,6 +260,25 @@ def _json_response(route: Route, reply: Any) -> Response:
         json.dumps(payload, separators=(",", ":")), route.policy.success_status,
         media_type=JSON_TYPE,
     )  # fmt: skip
+
+
+def _tighter(first: Verdict | None, second: Verdict | None) -> Verdict | None:
+    """The verdict with fewer requests left, whose headers the response carries."""
+    if first is None or second is None:
+        return first or second
+    return first if first.remaining <= second.remaining else second
+
+
+def create_app(settings: Settings) -> ASGIApp:
+    """The edge with CORS in front: preflights are answered here and go no further."""
+    return CorsMiddleware(
+        EdgeApp(settings),
+        origins=settings.edge_cors_origins,
+        methods=["GET", "POST", "PUT", "DELETE"],
+        request_headers=["Authorization", "Content-Type", "Idempotency-Key", "X-Request-ID"],
+        exposed_headers=EXPOSED_HEADERS,
+        max_age_seconds=CORS_MAX_AGE_SECONDS,
+    )
 
 
 def _query(request: Request) -> dict[str, list[str]]:

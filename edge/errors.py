@@ -17,6 +17,7 @@ import grpc
 from shared.errors import (
     HTTP_BY_GRPC,
     INTERNAL_ERROR,
+    CnopError,
     FieldViolation,
     read_status_details,
 )
@@ -68,6 +69,16 @@ def from_rpc_error(error: grpc.aio.AioRpcError, service: str, request_id: str) -
     return ApiError(
         mapped.status, details.code, error.details() or mapped.code, details.violations, headers
     )
+
+
+def from_cnop_error(error: CnopError) -> ApiError:
+    """The API error for a domain error the edge raised itself (an open breaker, say)."""
+    mapped = HTTP_BY_GRPC.get(error.status_code, INTERNAL_ERROR)
+    headers = {}
+    retry_after = getattr(error, "retry_after_seconds", None)
+    if retry_after is not None:
+        headers["Retry-After"] = str(retry_after)
+    return ApiError(mapped.status, error.code, error.message, headers=headers)
 
 
 def _transport_message(code: grpc.StatusCode, service: str, request_id: str) -> str:

@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 
 from google.api import http_pb2
 from google.protobuf import descriptor, message_factory
+from google.protobuf.message import Message
 
 from shared.contracts import MethodPolicy, all_methods
 
@@ -30,8 +31,8 @@ class Route:
     body: str  # "*" when the JSON body is the request message, "" when there is none
     response_body: str  # the response field that is the whole body, "" for all of it
     path_variables: tuple[str, ...]
-    request_class: type
-    response_class: type
+    request_class: type[Message]
+    response_class: type[Message]
 
     @property
     def rpc_name(self) -> str:
@@ -125,7 +126,7 @@ def _routes_of(policy: MethodPolicy, rule: http_pb2.HttpRule) -> list[Route]:
     return routes
 
 
-def _message_class(message_descriptor: descriptor.Descriptor) -> type:
+def _message_class(message_descriptor: descriptor.Descriptor) -> type[Message]:
     return message_factory.GetMessageClass(message_descriptor)
 
 

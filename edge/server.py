@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import uvicorn
 
-from edge.app import EdgeApp
+from edge.app import create_app
 from shared.logs import configure_logging
 from shared.settings import Settings
 
@@ -15,7 +15,7 @@ def serve(settings: Settings) -> None:
     """Serves the REST edge on the configured host and port."""
     configure_logging("edge", settings.log_level)
     uvicorn.run(
-        EdgeApp(settings),
+        create_app(settings),
         host=settings.edge_host,
         port=settings.edge_port,
         log_config=None,

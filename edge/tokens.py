@@ -15,7 +15,9 @@ import grpc
 from cachetools import TTLCache
 from cnop.auth.v1 import auth_pb2, auth_pb2_grpc
 
-from edge.errors import ApiError, from_rpc_error
+from edge.errors import ApiError, from_cnop_error, from_rpc_error
+from shared.breaker import TRANSPORT_FAILURES, CircuitBreaker
+from shared.errors import CnopError
 
 CACHE_SECONDS = 2.0
 CACHE_ENTRIES = 10_000
@@ -37,8 +39,9 @@ def bearer_token(authorization: str | None) -> str:
 class TokenValidator:
     """Validates tokens through the auth service, with a short bounded cache."""
 
-    def __init__(self, channel: grpc.aio.Channel) -> None:
+    def __init__(self, channel: grpc.aio.Channel, breaker: CircuitBreaker) -> None:
         self._stub = auth_pb2_grpc.AuthServiceStub(channel)
+        self._breaker = breaker
         self._cache: TTLCache[str, str] = TTLCache(
             maxsize=CACHE_ENTRIES, ttl=CACHE_SECONDS, timer=time.monotonic
         )
@@ -50,12 +53,18 @@ class TokenValidator:
         if cached is not None:
             return cached
         try:
+            self._breaker.admit()
+        except CnopError as refused:
+            raise from_cnop_error(refused) from None
+        try:
             reply = await self._stub.ValidateToken(
                 auth_pb2.ValidateTokenRequest(access_token=token),
                 timeout=VALIDATE_TIMEOUT_SECONDS,
                 metadata=(("x-request-id", request_id),),
             )
         except grpc.aio.AioRpcError as error:
+            self._breaker.record(failed=error.code() in TRANSPORT_FAILURES)
             raise from_rpc_error(error, "auth", request_id) from None
+        self._breaker.record(failed=False)
         self._cache[key] = reply.subject
         return str(reply.subject)

@@ -81,7 +81,7 @@ def _input_plan(message_descriptor: descriptor.Descriptor) -> dict[str, _InField
     plan: dict[str, _InField] = {}
     for fd in message_descriptor.fields:
         behaviors = fd.GetOptions().Extensions[field_behavior_pb2.field_behavior]
-        nested = fd.message_type.full_name if fd.type == FD.TYPE_MESSAGE else None
+        nested = _message_name(fd) if fd.type == FD.TYPE_MESSAGE else None
         entry = _InField(
             name=fd.name,
             field=fd,
@@ -94,6 +94,16 @@ def _input_plan(message_descriptor: descriptor.Descriptor) -> dict[str, _InField
         plan[fd.name] = entry
         plan[fd.json_name] = entry
     return plan
+
+
+def _message_name(fd: FD) -> str:
+    assert fd.message_type is not None
+    return str(fd.message_type.full_name)
+
+
+def _enum_of(fd: FD) -> descriptor.EnumDescriptor:
+    assert fd.enum_type is not None
+    return fd.enum_type
 
 
 def _is_decimal(fd: FD) -> bool:
@@ -112,7 +122,7 @@ def _reader(fd: FD) -> Callable[[Any], Any]:
     if fd.type in FLOAT_TYPES:
         return _read_float
     if fd.type == FD.TYPE_ENUM:
-        return _enum_reader(fd.enum_type)
+        return _enum_reader(_enum_of(fd))
     return _typed(dict, "an object")
 
 
@@ -174,7 +184,7 @@ def _query_reader(fd: FD) -> Callable[[str], Any]:
     if fd.type in FLOAT_TYPES:
         return _query_float
     if fd.type == FD.TYPE_ENUM:
-        return _enum_reader(fd.enum_type)
+        return _enum_reader(_enum_of(fd))
     if fd.type == FD.TYPE_STRING:
         return str
     return _query_unsupported
@@ -354,11 +364,11 @@ def _output_plan(
 
 def _writer(fd: FD) -> _Writer:
     if fd.type == FD.TYPE_ENUM:
-        spellings = {v.number: json_spelling(v) for v in fd.enum_type.values if v.number}
+        spellings = {v.number: json_spelling(v) for v in _enum_of(fd).values if v.number}
         return spellings.get
     if fd.type in FLOAT_TYPES:
         return _write_float
-    if fd.type == FD.TYPE_MESSAGE and fd.message_type.full_name == TIMESTAMP:
+    if fd.type == FD.TYPE_MESSAGE and _message_name(fd) == TIMESTAMP:
         return _write_timestamp
     if fd.type == FD.TYPE_MESSAGE:
         return message_to_json

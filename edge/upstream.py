@@ -57,4 +57,4 @@ class Upstreams:
 
     async def close(self) -> None:
         for channel in self.channels.values():
-            await channel.close()
+            await channel.close(grace=None)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import grpc
 from cnop.order.v1 import order_pb2_grpc
+from pynamodb.models import Model
 
 from order import store
 from order.handlers import OrderHandlers
@@ -17,7 +18,12 @@ from shared.settings import Settings
 from user import store as user_store
 
 # A trade writes the user service's cash tables in the same transaction as its own.
-MODELS = [*store.MODELS, user_store.CashBalance, user_store.CashLedgerEntry, *idempotency.MODELS]
+MODELS: list[type[Model]] = [
+    *store.MODELS,
+    user_store.CashBalance,
+    user_store.CashLedgerEntry,
+    *idempotency.MODELS,
+]
 
 
 def definition(settings: Settings) -> ServiceDefinition:

@@ -170,7 +170,7 @@ class CircuitBreaker:
         )
 
 
-class BreakerInterceptor(ClientInterceptor):  # type: ignore[misc]
+class BreakerInterceptor(ClientInterceptor):
     """Guards every call on a channel with the upstream's circuit breaker."""
 
     def __init__(self, breaker: CircuitBreaker) -> None:
@@ -187,7 +187,7 @@ class BreakerInterceptor(ClientInterceptor):  # type: ignore[misc]
             future = method(request_or_iterator, call_details)
             code = future.code()
         except grpc.RpcError as error:
-            self.breaker.record(failed=error.code() in TRANSPORT_FAILURES)  # type: ignore[attr-defined]
+            self.breaker.record(failed=error.code() in TRANSPORT_FAILURES)
             raise
         self.breaker.record(failed=code in TRANSPORT_FAILURES)
         return future

@@ -38,7 +38,7 @@ def remaining_seconds(default: float = DEFAULT_DEADLINE_SECONDS) -> float:
     return max(0.0, min(default, deadline - time.monotonic()))
 
 
-class ContextPropagationInterceptor(ClientInterceptor):  # type: ignore[misc]
+class ContextPropagationInterceptor(ClientInterceptor):
     """Adds the request id and the remaining deadline to every outgoing call."""
 
     def intercept(
@@ -65,7 +65,7 @@ class ContextPropagationInterceptor(ClientInterceptor):  # type: ignore[misc]
         return method(request_or_iterator, details)
 
 
-class UpstreamErrorInterceptor(ClientInterceptor):  # type: ignore[misc]
+class UpstreamErrorInterceptor(ClientInterceptor):
     """Turns a transport failure of an outgoing call into the caller's own domain error.
 
     A dead or slow upstream then reaches the client as 503 or 504 naming the upstream,

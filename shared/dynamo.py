@@ -71,7 +71,7 @@ def bind_models(settings: Settings, models: Iterable[type[Model]]) -> None:
         model._connection = None
 
 
-def _local_credentials(settings: Settings) -> dict[str, str]:
+def _local_credentials(settings: Settings) -> dict[str, Any]:
     if not settings.dynamodb_endpoint:
         return {}  # AWS: the default credential chain (IAM role, environment, profile)
     return {"aws_access_key_id": LOCAL_CREDENTIAL, "aws_secret_access_key": LOCAL_CREDENTIAL}

@@ -33,6 +33,8 @@ from google.rpc import code_pb2, error_details_pb2, status_pb2
 from grpc_status import rpc_status
 
 ERROR_DOMAIN = "cnop"
+# The trailing metadata key that carries a google.rpc.Status with the details.
+STATUS_DETAILS_KEY = "grpc-status-details-bin"
 
 
 @dataclass(frozen=True, slots=True)
@@ -224,7 +226,7 @@ def read_status_details(trailing_metadata: object) -> StatusDetails:
 
 def _status_details_bytes(trailing_metadata: object) -> bytes | None:
     for key, value in trailing_metadata or ():  # type: ignore[attr-defined]
-        if key == rpc_status.GRPC_DETAILS_METADATA_KEY:
+        if key == STATUS_DETAILS_KEY:
             return bytes(value)
     return None
 

@@ -51,7 +51,7 @@ def metadata_value(context: grpc.ServicerContext, key: str) -> str | None:
     return None
 
 
-class RequestContextInterceptor(ServerInterceptor):  # type: ignore[misc]
+class RequestContextInterceptor(ServerInterceptor):
     """Request id, deadline, error mapping and one log line for every RPC."""
 
     def intercept(

@@ -57,7 +57,18 @@ class Settings(BaseSettings):
     edge_host: str = "0.0.0.0"
     edge_port: int = DEFAULT_PORTS["edge"]
     edge_max_body_bytes: int = 64 * 1024
-    edge_default_deadline_seconds: float = 5.0
+    edge_default_deadline_seconds: float = Field(default=5.0, gt=0)
+    # Deadlines of particular RPCs, by RPC name: {"CreateOrder": 8}.
+    edge_route_deadlines: dict[str, float] = Field(default_factory=dict)
+    edge_cors_origins: list[str] = ["http://localhost:3000", "http://127.0.0.1:3000"]
+    # Addresses or networks of proxies whose X-Forwarded-For the edge believes.
+    edge_trusted_proxies: list[str] = Field(default_factory=list)
+    # Requests per minute per client address and per user, by rate-limit class.
+    rate_limit_read_per_minute: int = Field(default=600, gt=0)
+    rate_limit_account_per_minute: int = Field(default=30, gt=0)
+    rate_limit_trade_per_minute: int = Field(default=120, gt=0)
+    # With Redis down, serve requests unlimited (True) or refuse them with 503 (False).
+    rate_limit_fail_open: bool = True
 
     # Storage.
     dynamodb_endpoint: str | None = "http://127.0.0.1:8000"

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from decimal import Decimal
+from typing import TypeAlias
 
 import grpc
 from cnop.user.v1 import user_pb2, user_pb2_grpc
@@ -26,7 +27,7 @@ WITHDRAW = user_pb2.BALANCE_TRANSACTION_TYPE_WITHDRAW
 DEFAULT_PAGE = 50
 MAX_PAGE = 100
 
-MovementResponse = user_pb2.DepositResponse | user_pb2.WithdrawResponse
+MovementResponse: TypeAlias = user_pb2.DepositResponse | user_pb2.WithdrawResponse
 
 
 class CashHandlers(user_pb2_grpc.BalanceServiceServicer):
