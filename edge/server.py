@@ -8,8 +8,6 @@ from edge.app import create_app
 from shared.logs import configure_logging
 from shared.settings import Settings
 
-SHUTDOWN_GRACE_SECONDS = 10
-
 
 def serve(settings: Settings) -> None:
     """Serves the REST edge on the configured host and port."""
@@ -21,5 +19,7 @@ def serve(settings: Settings) -> None:
         log_config=None,
         access_log=False,
         lifespan="on",
-        timeout_graceful_shutdown=SHUTDOWN_GRACE_SECONDS,
+        # The edge decides itself whose X-Forwarded-For to believe (edge.addresses).
+        proxy_headers=False,
+        timeout_graceful_shutdown=settings.shutdown_grace_seconds,
     )

@@ -67,17 +67,23 @@ class Mesh:
         """Everything a component has written to stdout and stderr so far."""
         return self.log_path(component).read_text(errors="replace")
 
-    def start(self, component: str) -> None:
-        """Starts one component and waits until its port accepts connections."""
+    def start(self, component: str, **env: str) -> None:
+        """Starts one component, with `env` over the mesh's settings, and waits until its
+        port accepts connections."""
         log = self._logs.get(component) or self.log_path(component).open("ab")
         self._logs[component] = log
         self.processes[component] = subprocess.Popen(
-            [CNOP, "serve", component], env=self.env, stdout=log, stderr=subprocess.STDOUT
+            [CNOP, "serve", component],
+            env={**self.env, **env},
+            stdout=log,
+            stderr=subprocess.STDOUT,
         )
         try:
             wait_for_port("127.0.0.1", self.ports[component], START_TIMEOUT)
         except TimeoutError:
-            raise RuntimeError(f"{component} did not start:\n{self.logs(component)[-4000:]}") from None
+            raise RuntimeError(
+                f"{component} did not start:\n{self.logs(component)[-4000:]}"
+            ) from None
 
     def stop(self, component: str) -> int | None:
         """Stops one component with SIGTERM, as an orchestrator would; its exit code."""

@@ -318,3 +318,19 @@ def test_inventory_down_opens_the_breaker_and_recovers(client: httpx.Client, tra
     else:
         pytest.fail("orders did not recover after inventory came back")
     assert '"state":"closed"' in trading.logs("order")
+
+
+def test_one_request_id_runs_through_every_hop(client: httpx.Client, trading: Mesh) -> None:
+    auth = register_and_login(client)
+    deposit(client, auth, "1000.00")
+    time.sleep(2.5)  # let the edge's token cache lapse, so auth is asked again
+    reply = order(client, auth, "market_buy", "ETH", "0.1", **{"X-Request-ID": "trace-order-1"})
+    assert reply.status_code == 201
+    assert reply.headers["x-request-id"] == "trace-order-1"
+    for component in ("edge", "auth", "order", "inventory"):
+        ids = {
+            json.loads(line).get("request_id")
+            for line in trading.logs(component).splitlines()
+            if line.startswith("{")
+        }
+        assert "trace-order-1" in ids, component
