@@ -96,6 +96,7 @@ class RateLimiter:
     def __init__(self, settings: Settings, redis: aioredis.Redis) -> None:
         self._redis = redis
         self._script = redis.register_script(GCRA_SCRIPT)
+        self._namespace = f"{KEY_PREFIX}:{settings.table_prefix}"
         self._fail_open = settings.rate_limit_fail_open
         self._budgets = {
             "read": settings.rate_limit_read_per_minute,
@@ -113,7 +114,7 @@ class RateLimiter:
         """
         class_name = CLASS_NAMES.get(rate_class, "read")
         limit = self._budgets[class_name]
-        verdict = await self._ask_redis(f"{KEY_PREFIX}:{class_name}:{subject}", limit)
+        verdict = await self._ask_redis(f"{self._namespace}{class_name}:{subject}", limit)
         if verdict is None or verdict.allowed:
             return verdict
         RATE_LIMITED.labels(class_name).inc()

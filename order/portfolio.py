@@ -17,7 +17,7 @@ from order.store import AssetLedgerEntry, HoldingRecord
 from shared.cursors import CursorCodec
 from shared.errors import NotFound, ValidationFailed
 from shared.identity import current_user
-from shared.money import format_cash, format_quantity, to_cents
+from shared.money import format_cash, format_price, format_quantity, to_cents
 from shared.paging import Page
 from shared.settings import Settings
 from user.ledger import read_balance
@@ -51,7 +51,7 @@ class PortfolioHandlers(order_pb2_grpc.PortfolioServiceServicer):
             order_pb2.PortfolioAsset(
                 asset_id=h.asset_id,
                 quantity=format_quantity(h.quantity),
-                current_price=format(prices[h.asset_id].price, "f"),
+                current_price=format_price(prices[h.asset_id].price),
                 market_value=format_cash(values[h.asset_id]),
                 percentage=format_cash(values[h.asset_id] * HUNDRED / total) if total else "0.00",
             )
@@ -80,7 +80,7 @@ class PortfolioHandlers(order_pb2_grpc.PortfolioServiceServicer):
             asset_id=asset_id,
             asset_name=price.name,
             quantity=format_quantity(holding.quantity),
-            current_price=format(price.price, "f"),
+            current_price=format_price(price.price),
             total_value=format_cash(to_cents(holding.quantity * price.price)),
         )
         reply.created_at.FromDatetime(holding.created_at)
@@ -124,7 +124,7 @@ def _trade(entry: AssetLedgerEntry) -> order_pb2.AssetTransaction:
         asset_id=entry.asset_id,
         transaction_type=int(entry.transaction_type),
         quantity=format_quantity(abs(entry.quantity)),
-        price=format(entry.price, "f"),
+        price=format_price(entry.price),
         total_amount=format_cash(entry.total_amount),
         order_id=entry.order_id,
         status=int(entry.status),

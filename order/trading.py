@@ -21,7 +21,7 @@ from order.rules import Fill, is_buy, new_order_id
 from order.store import AssetLedgerEntry, HoldingRecord, OrderRecord
 from shared.errors import RuleRefused
 from shared.idempotency import IdempotencyKey, IdempotencyRecord
-from shared.money import format_cash, format_quantity
+from shared.money import format_cash, format_price, format_quantity
 from shared.transactions import TransactionRefused, run_transaction
 from user.ledger import Movement, cash_leg, read_balance
 from user.store import CashBalance
@@ -165,7 +165,7 @@ def order_message(record: OrderRecord) -> order_pb2.Order:
         order_type=int(record.order_type),
         asset_id=record.asset_id,
         quantity=format_quantity(record.quantity),
-        price=format(record.price, "f"),
+        price=format_price(record.price),
         total_amount=format_cash(record.total_amount),
         status=int(record.status),
     )

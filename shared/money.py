@@ -44,6 +44,14 @@ def format_cash(value: Decimal) -> str:
     return format(value.quantize(CENT), "f")
 
 
+def format_price(value: Decimal) -> str:
+    """A price with at least 2 decimal places and as many more as it has: "30000.00",
+    "0.07312345"."""
+    if has_at_most_places(value, 2):
+        return format_cash(value)
+    return format(value.normalize(), "f")
+
+
 def format_quantity(value: Decimal) -> str:
     """A quantity as a plain decimal string without trailing zeros: "0.5"."""
     return format(value.quantize(QUANTITY_STEP).normalize(), "f")

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 import redis
 
 from shared.settings import Settings
@@ -17,3 +19,12 @@ def connect_redis(settings: Settings) -> redis.Redis:
         socket_connect_timeout=SOCKET_TIMEOUT_SECONDS,
         health_check_interval=30,
     )
+
+
+def ping_check(client: redis.Redis) -> Callable[[], None]:
+    """A health check (for `ServiceDefinition.checks`) that raises when Redis is down."""
+
+    def check() -> None:
+        client.ping()
+
+    return check

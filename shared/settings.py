@@ -17,6 +17,7 @@ from pydantic_settings import BaseSettings, SettingsConfigDict
 
 DEFAULT_PORTS = {"auth": 50051, "user": 50052, "inventory": 50053, "order": 50054, "edge": 8080}
 SERVICES = ("auth", "user", "inventory", "order")
+METRICS_PORT_OFFSET = 1000  # a service's metrics port: its gRPC port + this
 DEVELOPMENT_CURSOR_SECRET = "development-only-cursor-secret"  # noqa: S105 (refused outside development)
 
 
@@ -73,6 +74,7 @@ class Settings(BaseSettings):
     # Storage.
     dynamodb_endpoint: str | None = "http://127.0.0.1:8000"
     aws_region: str = "us-east-1"
+    # Namespaces one deployment's tables and Redis keys from another's sharing the stores.
     table_prefix: str = "cnop-"
     create_tables: bool = True
     redis_url: str = Field(
@@ -119,6 +121,17 @@ class Settings(BaseSettings):
     coingecko_api_key: SecretStr | None = None
     coingecko_api_key_header: str = "x-cg-demo-api-key"  # x-cg-pro-api-key for a paid plan
 
+    # Observability. Each gRPC service serves Prometheus metrics over HTTP on its own port
+    # (unset: its gRPC port + METRICS_PORT_OFFSET; 0: none); the edge serves GET /metrics on
+    # its HTTP port. Spans go to an OTLP collector when an endpoint is set, and to a file
+    # of JSON lines when `trace_file` is set (tests); otherwise they are made and dropped.
+    metrics_port: int | None = Field(default=None, ge=0, le=65535)
+    otlp_endpoint: str | None = Field(
+        default=None,
+        validation_alias=AliasChoices("CNOP_OTLP_ENDPOINT", "OTEL_EXPORTER_OTLP_ENDPOINT"),
+    )
+    trace_file: Path | None = None
+
     @model_validator(mode="after")
     def _require_price_file(self) -> Settings:
         if self.price_provider is PriceSource.FILE and self.price_file is None:
@@ -144,6 +157,12 @@ class Settings(BaseSettings):
     def listen_port(self, service: str) -> int:
         """The port `service` binds, taken from its address."""
         return int(self.service_addr(service).rsplit(":", 1)[1])
+
+    def metrics_port_of(self, service: str) -> int | None:
+        """The port of `service`'s Prometheus metrics, or None when it serves none."""
+        if self.metrics_port is None:
+            return self.listen_port(service) + METRICS_PORT_OFFSET
+        return self.metrics_port or None
 
 
 @lru_cache(maxsize=1)

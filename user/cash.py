@@ -20,6 +20,7 @@ from shared.settings import Settings
 from shared.transactions import TransactionRefused, run_transaction
 from user.cash_rules import check_description, parse_cash_amount
 from user.ledger import Movement, cash_leg, ledger_entries, read_balance
+from user.metrics import cash_moved
 from user.store import CashBalance, CashLedgerEntry
 
 DEPOSIT = user_pb2.BALANCE_TRANSACTION_TYPE_DEPOSIT
@@ -112,6 +113,7 @@ class CashHandlers(user_pb2_grpc.BalanceServiceServicer):
             if refused.refused_by(CashBalance):
                 raise _insufficient(username, amount) from None
             raise
+        cash_moved(kind, amount)
 
         reply.current_balance = format_cash(read_balance(username).amount)
         if key is not None:
