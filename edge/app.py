@@ -24,13 +24,16 @@ from starlette.types import ASGIApp, Receive, Scope, Send
 
 from edge.addresses import ClientAddresses
 from edge.cors import CorsMiddleware
+from edge.docs import ApiDocs
 from edge.errors import JSON_TYPE, ApiError, from_cnop_error, from_rpc_error
+from edge.metrics import metrics_page
 from edge.ratelimit import RateLimiter, Verdict
 from edge.routes import Match, Route, RouteTable, WrongMethod, build_route_table
+from edge.telemetry import RequestTelemetry
 from edge.tokens import TokenValidator, bearer_token
 from edge.transcode import BadJson, json_to_message, message_to_json, parse_json
 from edge.upstream import Upstreams
-from shared.breaker import TRANSPORT_FAILURES
+from shared.breaker import is_transport_failure
 from shared.clients import breaker_for
 from shared.errors import CnopError, ValidationFailed
 from shared.interceptors import accept_request_id
@@ -63,7 +66,8 @@ class EdgeApp:
         self.breakers = {service: breaker_for(settings, service) for service in SERVICES}
         self._deadline = settings.edge_default_deadline_seconds
         self._deadlines = settings.edge_route_deadlines
-        self._operations = {"/health": self.health}
+        self._operations = {"/health": self.health, **ApiDocs(self.routes).operations()}
+        self._operations["/metrics"] = metrics_page
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] == "lifespan":
@@ -74,6 +78,7 @@ class EdgeApp:
         request = Request(scope, receive)
         request_id = accept_request_id(request.headers.get(REQUEST_ID_HEADER))
         request_token = request_id_var.set(request_id)
+        telemetry = RequestTelemetry(request)
         started = time.perf_counter()
         template = "unmatched"
         try:
@@ -106,6 +111,7 @@ class EdgeApp:
                 "duration_ms": round((time.perf_counter() - started) * 1000, 3),
             },
         )
+        telemetry.finish(template, response.status_code)
         user_id_var.set(None)
         request_id_var.reset(request_token)
 
@@ -174,7 +180,7 @@ class EdgeApp:
                 metadata=tuple(metadata),
             )  # fmt: skip
         except grpc.aio.AioRpcError as error:
-            breaker.record(failed=error.code() in TRANSPORT_FAILURES)
+            breaker.record(failed=is_transport_failure(error.code(), error.trailing_metadata()))
             raise from_rpc_error(error, component, request_id) from None
         breaker.record(failed=False)
         return reply

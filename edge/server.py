@@ -2,16 +2,22 @@
 
 from __future__ import annotations
 
+import math
+
 import uvicorn
 
 from edge.app import create_app
 from shared.logs import configure_logging
+from shared.metrics import configure_metrics
 from shared.settings import Settings
+from shared.tracing import configure_tracing
 
 
 def serve(settings: Settings) -> None:
     """Serves the REST edge on the configured host and port."""
     configure_logging("edge", settings.log_level)
+    configure_metrics()
+    configure_tracing("edge", settings)
     uvicorn.run(
         create_app(settings),
         host=settings.edge_host,
@@ -21,5 +27,5 @@ def serve(settings: Settings) -> None:
         lifespan="on",
         # The edge decides itself whose X-Forwarded-For to believe (edge.addresses).
         proxy_headers=False,
-        timeout_graceful_shutdown=settings.shutdown_grace_seconds,
+        timeout_graceful_shutdown=math.ceil(settings.shutdown_grace_seconds),
     )

@@ -16,7 +16,7 @@ from cachetools import TTLCache
 from cnop.auth.v1 import auth_pb2, auth_pb2_grpc
 
 from edge.errors import ApiError, from_cnop_error, from_rpc_error
-from shared.breaker import TRANSPORT_FAILURES, CircuitBreaker
+from shared.breaker import CircuitBreaker, is_transport_failure
 from shared.errors import CnopError
 
 CACHE_SECONDS = 2.0
@@ -63,7 +63,9 @@ class TokenValidator:
                 metadata=(("x-request-id", request_id),),
             )
         except grpc.aio.AioRpcError as error:
-            self._breaker.record(failed=error.code() in TRANSPORT_FAILURES)
+            self._breaker.record(
+                failed=is_transport_failure(error.code(), error.trailing_metadata())
+            )
             raise from_rpc_error(error, "auth", request_id) from None
         self._breaker.record(failed=False)
         self._cache[key] = reply.subject

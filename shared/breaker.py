@@ -5,9 +5,11 @@
     HALF_OPEN ── `trial_calls` successes ──▶ CLOSED;  any failure ──▶ OPEN
 
 Only transport-level failures count (the service is down, slow or broken): UNAVAILABLE,
-DEADLINE_EXCEEDED, INTERNAL and UNKNOWN. A business answer such as NOT_FOUND proves the
-upstream works and counts as a success. While open, calls fail at once with a retryable
-SERVICE_UNAVAILABLE. Every state change is logged and exported as a gauge.
+DEADLINE_EXCEEDED, INTERNAL and UNKNOWN, unless the upstream itself chose that answer and
+said why (a CNOP error code in the status details, such as "my own dependency is down").
+A business answer such as NOT_FOUND proves the upstream works and counts as a success.
+While open, calls fail at once with a retryable SERVICE_UNAVAILABLE. Every state change
+is logged and exported as a gauge.
 """
 
 from __future__ import annotations
@@ -26,7 +28,7 @@ import grpc
 from grpc_interceptor import ClientInterceptor
 from prometheus_client import Counter, Gauge
 
-from shared.errors import ServiceUnavailable
+from shared.errors import ServiceUnavailable, read_status_details
 
 logger = logging.getLogger("cnop.breaker")
 
@@ -49,6 +51,13 @@ BREAKER_TRANSITIONS = Counter(
     "Circuit breaker state changes per upstream and new state.",
     ["upstream", "state"],
 )
+
+
+def is_transport_failure(code: grpc.StatusCode | None, trailing_metadata: Any) -> bool:
+    """Whether a call's outcome says the upstream is down, slow or broken."""
+    if code not in TRANSPORT_FAILURES:
+        return False
+    return read_status_details(trailing_metadata).code is None
 
 
 class BreakerState(IntEnum):
@@ -87,6 +96,8 @@ class CircuitBreaker:
         self._trials_running = 0
         self._trial_successes = 0
         BREAKER_STATE.labels(upstream).set(BreakerState.CLOSED)
+        for state in BreakerState:  # every transition series exists, at 0, from the start
+            BREAKER_TRANSITIONS.labels(upstream, state.name.lower())
 
     @property
     def state(self) -> BreakerState:
@@ -184,10 +195,11 @@ class BreakerInterceptor(ClientInterceptor):
     ) -> Any:
         self.breaker.admit()
         try:
-            future = method(request_or_iterator, call_details)
-            code = future.code()
+            outcome = method(request_or_iterator, call_details)
+            failed = is_transport_failure(outcome.code(), outcome.trailing_metadata())
         except grpc.RpcError as error:
-            self.breaker.record(failed=error.code() in TRANSPORT_FAILURES)
+            failed = is_transport_failure(error.code(), error.trailing_metadata())
+            self.breaker.record(failed=failed)
             raise
-        self.breaker.record(failed=code in TRANSPORT_FAILURES)
-        return future
+        self.breaker.record(failed=failed)
+        return outcome

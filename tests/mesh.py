@@ -37,6 +37,8 @@ class Mesh:
     def __init__(self, workdir: Path, base_env: dict[str, str]) -> None:
         self.workdir = workdir
         self.ports = {name: free_port() for name in COMPONENTS}
+        # Each service serves its Prometheus metrics on a port of its own (CNOP_METRICS_PORT).
+        self.metrics_ports = {name: free_port() for name in SERVICES}
         self.env = {
             **os.environ,
             "PYTHONUNBUFFERED": "1",
@@ -46,6 +48,10 @@ class Mesh:
             "CNOP_EDGE_PORT": str(self.ports["edge"]),
             "CNOP_HEALTH_PROBE_SECONDS": "0.5",
             "CNOP_SHUTDOWN_GRACE_SECONDS": "3",
+            # Budgets no functional test comes near; the rate-limit tests set their own.
+            "CNOP_RATE_LIMIT_READ_PER_MINUTE": "100000",
+            "CNOP_RATE_LIMIT_ACCOUNT_PER_MINUTE": "100000",
+            "CNOP_RATE_LIMIT_TRADE_PER_MINUTE": "100000",
             **{f"CNOP_{name.upper()}_ADDR": f"127.0.0.1:{self.ports[name]}" for name in SERVICES},
             **base_env,
         }
@@ -59,6 +65,12 @@ class Mesh:
     def addr(self, service: str) -> str:
         """The `host:port` of a gRPC service."""
         return f"127.0.0.1:{self.ports[service]}"
+
+    def metrics_url(self, component: str) -> str:
+        """Where a component's Prometheus metrics are: the edge's /metrics or a service's port."""
+        if component == "edge":
+            return f"{self.edge_url}/metrics"
+        return f"http://127.0.0.1:{self.metrics_ports[component]}/metrics"
 
     def log_path(self, component: str) -> Path:
         return self.workdir / f"{component}.log"
@@ -74,7 +86,7 @@ class Mesh:
         self._logs[component] = log
         self.processes[component] = subprocess.Popen(
             [CNOP, "serve", component],
-            env={**self.env, **env},
+            env={**self.env, **self._own_env(component), **env},
             stdout=log,
             stderr=subprocess.STDOUT,
         )
@@ -84,6 +96,11 @@ class Mesh:
             raise RuntimeError(
                 f"{component} did not start:\n{self.logs(component)[-4000:]}"
             ) from None
+
+    def _own_env(self, component: str) -> dict[str, str]:
+        if component not in self.metrics_ports:
+            return {}
+        return {"CNOP_METRICS_PORT": str(self.metrics_ports[component])}
 
     def stop(self, component: str) -> int | None:
         """Stops one component with SIGTERM, as an orchestrator would; its exit code."""
