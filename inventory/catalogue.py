@@ -2,8 +2,12 @@
 
 `load_snapshot` writes the snapshot's assets that the table lacks, so it is safe to run
 at every start and by many replicas at once. `Catalogue` keeps the table in memory,
-sorted by market-cap rank, so listing never scans the table on a request; it is reloaded
-by the price feed after every refresh.
+sorted by market-cap rank, so listing never scans the table on a request: the replica
+that runs the price feed swaps in its new prices after every refresh, and the others
+reload the table once per refresh interval (see `inventory.feed`).
+
+Each snapshot entry also names its `coingecko_id`, the market's id for the asset, which
+the CoinGecko provider needs (symbols are ambiguous there); it is not stored in the table.
 """
 
 from __future__ import annotations
@@ -33,11 +37,18 @@ def read_snapshot(path: Path = SNAPSHOT_PATH) -> list[AssetRecord]:
 
 def _record(entry: dict[str, Any]) -> AssetRecord:
     fields = dict(entry)
+    fields.pop("coingecko_id", None)
     fields["price"] = Decimal(fields.pop("price_usd"))
     for name in _DATE_FIELDS:
         if fields.get(name):
             fields[name] = datetime.fromisoformat(fields[name])
     return AssetRecord(**fields)
+
+
+def market_ids(path: Path = SNAPSHOT_PATH) -> dict[str, str]:
+    """Each snapshot asset's CoinGecko id, by asset id."""
+    document = json.loads(path.read_text())
+    return {entry["asset_id"]: entry["coingecko_id"] for entry in document["assets"]}
 
 
 def load_snapshot(path: Path = SNAPSHOT_PATH) -> int:
@@ -48,7 +59,9 @@ def load_snapshot(path: Path = SNAPSHOT_PATH) -> int:
         for record in missing:
             batch.save(record)
     if missing:
-        logger.info("loaded %d assets from the snapshot", len(missing), extra={"event": "catalogue"})
+        logger.info(
+            "loaded %d assets from the snapshot", len(missing), extra={"event": "catalogue"}
+        )
     return len(missing)
 
 
@@ -78,8 +91,7 @@ class Catalogue:
 
     def reload(self) -> None:
         """Reads the whole table once and swaps in the new picture."""
-        records = sorted(AssetRecord.scan(), key=lambda record: record.market_cap_rank)
-        self.replace(records)
+        self.replace(sorted(AssetRecord.scan(), key=_rank))
 
     def replace(self, records: list[AssetRecord]) -> None:
         """Swaps in a new picture built from `records`, already sorted by rank."""
@@ -90,3 +102,12 @@ class Catalogue:
         )
         with self._lock:
             self._view = view
+
+    def update(self, records: list[AssetRecord]) -> None:
+        """Swaps in a picture where `records` replace the assets with the same ids."""
+        by_id = {**self._view.by_id, **{record.asset_id: record for record in records}}
+        self.replace(sorted(by_id.values(), key=_rank))
+
+
+def _rank(record: AssetRecord) -> float:
+    return float(record.market_cap_rank)

@@ -86,7 +86,7 @@ class PriceBook:
         except grpc.RpcError as error:
             logger.warning("inventory GetPrices failed: %s", error.code().name, extra=_EVENT)
             raise ServiceUnavailable(
-                "Prices are unavailable right now; try again",
+                "Prices are unavailable: the inventory service does not answer; try again",
                 retry_after_seconds=UNAVAILABLE_RETRY_AFTER_SECONDS,
             ) from error
         return list(reply.prices)
