@@ -4,7 +4,8 @@
 metadata when valid, generated otherwise), remembers the caller's deadline for the
 service's own outgoing calls, turns domain errors into rich gRPC statuses, hides
 unexpected exceptions behind an INTERNAL status that names only the request id, and
-writes one JSON log line per RPC.
+writes one JSON log line per RPC. That line carries the verified caller: the token
+interceptor inside it sets `user_id_var`, and this one clears it once the line is written.
 """
 
 from __future__ import annotations
@@ -19,13 +20,15 @@ from typing import Any
 
 import grpc
 from grpc_interceptor import ServerInterceptor
+from opentelemetry import trace
 
 from shared.errors import CnopError
-from shared.logs import request_id_var
+from shared.logs import request_id_var, user_id_var
 
 logger = logging.getLogger("cnop.rpc")
 
 REQUEST_ID_HEADER = "x-request-id"
+HEALTH_PREFIX = "/grpc.health.v1.Health/"
 REQUEST_ID_PATTERN = re.compile(r"[A-Za-z0-9._:-]{1,128}")
 
 # When the RPC being served must be answered by (time.monotonic()), or None.
@@ -64,6 +67,8 @@ class RequestContextInterceptor(ServerInterceptor):
         request_id = accept_request_id(metadata_value(context, REQUEST_ID_HEADER))
         remaining = context.time_remaining()
         request_token = request_id_var.set(request_id)
+        user_token = user_id_var.set(None)
+        trace.get_current_span().set_attribute("cnop.request_id", request_id)
         deadline_token = deadline_var.set(
             time.monotonic() + remaining if remaining is not None else None
         )
@@ -85,7 +90,10 @@ class RequestContextInterceptor(ServerInterceptor):
                 grpc.StatusCode.INTERNAL, f"Internal error; quote request id {request_id}"
             )
         finally:
-            logger.info(
+            # Probes arrive every few seconds from every prober: detail, not traffic.
+            level = logging.DEBUG if method_name.startswith(HEALTH_PREFIX) else logging.INFO
+            logger.log(
+                level,
                 "%s %s",
                 method_name,
                 code.name,
@@ -97,4 +105,5 @@ class RequestContextInterceptor(ServerInterceptor):
                 },
             )
             deadline_var.reset(deadline_token)
+            user_id_var.reset(user_token)
             request_id_var.reset(request_token)

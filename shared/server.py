@@ -5,6 +5,10 @@ how to check each dependency) and calls `run_service`. The standard health servi
 answers SERVING only while every dependency check passes; a background monitor re-runs
 the checks. On SIGTERM or SIGINT health turns NOT_SERVING, new calls are refused and
 calls in flight get the configured grace period to finish.
+
+Every RPC passes, outermost first, the metrics, tracing and request-context interceptors,
+then the service's own. The process serves its Prometheus metrics on its metrics port and
+publishes its health there too (`cnop_health_serving`).
 """
 
 from __future__ import annotations
@@ -26,7 +30,14 @@ from shared.contracts import service_names, services
 from shared.errors import NotImplementedYet
 from shared.interceptors import RequestContextInterceptor
 from shared.logs import configure_logging
+from shared.metrics import (
+    ServerMetricsInterceptor,
+    configure_metrics,
+    publish_health,
+    start_metrics_server,
+)
 from shared.settings import Settings
+from shared.tracing import ServerTracingInterceptor, configure_tracing, untraced
 
 logger = logging.getLogger("cnop.server")
 
@@ -66,6 +77,8 @@ class HealthMonitor:
         self._stopped = threading.Event()
         self._failures: dict[str, str] = {}
         self._thread = threading.Thread(target=self._run, name="health-monitor", daemon=True)
+        for name in self._names:  # until the first check passes, nothing is SERVING
+            servicer.set(name, NOT_SERVING)
 
     def start(self) -> None:
         self._thread.start()
@@ -78,7 +91,8 @@ class HealthMonitor:
         failures: dict[str, str] = {}
         for name, check in self._checks.items():
             try:
-                check()
+                with untraced():  # a probe every few seconds would drown the real traces
+                    check()
             except Exception as error:
                 failures[name] = f"{type(error).__name__}: {error}"[:300]
         if failures != self._failures:
@@ -90,6 +104,7 @@ class HealthMonitor:
         status = NOT_SERVING if failures else SERVING
         for name in self._names:
             self._servicer.set(name, status)
+        publish_health(self._names[1:], serving=not failures)
         return not failures
 
     def _run(self) -> None:
@@ -119,7 +134,12 @@ def build_server(settings: Settings, definition: ServiceDefinition) -> grpc.Serv
     """A started-ready (not yet started) server with the service, health and reflection."""
     server = grpc.server(
         ThreadPoolExecutor(max_workers=settings.grpc_workers, thread_name_prefix="rpc"),
-        interceptors=[RequestContextInterceptor(), *definition.interceptors],
+        interceptors=[
+            ServerMetricsInterceptor(),
+            ServerTracingInterceptor(),
+            RequestContextInterceptor(),
+            *definition.interceptors,
+        ],
         # Refuse to share a port silently with a second copy of the same service.
         options=[("grpc.so_reuseport", 0)],
     )
@@ -134,6 +154,8 @@ def build_server(settings: Settings, definition: ServiceDefinition) -> grpc.Serv
 def run_service(settings: Settings, definition: ServiceDefinition) -> None:
     """Serves until SIGTERM or SIGINT, then shuts down gracefully."""
     configure_logging(definition.component, settings.log_level)
+    configure_metrics()
+    configure_tracing(definition.component, settings)
     server = build_server(settings, definition)
     health_servicer = health.HealthServicer(experimental_non_blocking=True)
     health_pb2_grpc.add_HealthServicer_to_server(health_servicer, server)
@@ -153,6 +175,8 @@ def run_service(settings: Settings, definition: ServiceDefinition) -> None:
     signal.signal(signal.SIGTERM, request_stop)
     signal.signal(signal.SIGINT, request_stop)
 
+    metrics_port = settings.metrics_port_of(definition.component)
+    stop_metrics = start_metrics_server(metrics_port) if metrics_port else None
     server.start()
     monitor.check_once()
     monitor.start()
@@ -164,7 +188,10 @@ def run_service(settings: Settings, definition: ServiceDefinition) -> None:
     # Health first, so load balancers stop routing here while calls in flight finish.
     monitor.stop()
     health_servicer.enter_graceful_shutdown()
+    publish_health(names, serving=False)
     if definition.on_stop:
         definition.on_stop()
     server.stop(settings.shutdown_grace_seconds).wait()
+    if stop_metrics:
+        stop_metrics()
     logger.info("%s stopped", definition.component, extra={"event": "shutdown"})
