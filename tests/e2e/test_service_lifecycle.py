@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import os
 import signal
 import subprocess
@@ -75,10 +76,8 @@ def test_shutdown_finishes_calls_in_flight_and_refuses_new_ones(
     watch = health_pb2_grpc.HealthStub(channel).Watch(health_pb2.HealthCheckRequest(), timeout=10)
 
     def follow_health() -> None:
-        try:
+        with contextlib.suppress(grpc.RpcError):  # the stream ends with the server
             statuses.extend(reply.status for reply in watch)
-        except grpc.RpcError:
-            pass  # the stream ends with the server
 
     watcher = threading.Thread(target=follow_health, daemon=True)
     watcher.start()
