@@ -81,37 +81,31 @@ def _timestamp(moment: datetime) -> timestamp_pb2.Timestamp:
     return stamp
 
 
+def _listing_fields(record: AssetRecord) -> dict[str, object]:
+    """The fields an asset has in the listing, which its detail repeats."""
+    return {
+        "asset_id": record.asset_id,
+        "symbol": record.symbol,
+        "name": record.name,
+        "description": record.description,
+        "category": record.category,
+        "image": record.image,
+        "price_usd": float(record.price),
+        "is_active": record.is_active,
+        "market_cap_rank": int(record.market_cap_rank),
+        "market_cap": record.market_cap,
+        "total_volume_24h": record.total_volume_24h,
+        "price_change_percentage_24h": record.price_change_percentage_24h or 0.0,
+    }
+
+
 def _asset(record: AssetRecord) -> inventory_pb2.Asset:
-    return inventory_pb2.Asset(
-        asset_id=record.asset_id,
-        symbol=record.symbol,
-        name=record.name,
-        description=record.description,
-        category=record.category,
-        image=record.image,
-        price_usd=float(record.price),
-        is_active=record.is_active,
-        market_cap_rank=int(record.market_cap_rank),
-        market_cap=record.market_cap,
-        total_volume_24h=record.total_volume_24h,
-        price_change_percentage_24h=record.price_change_percentage_24h or 0.0,
-    )
+    return inventory_pb2.Asset(**_listing_fields(record))
 
 
 def _asset_detail(record: AssetRecord) -> inventory_pb2.AssetDetail:
     detail = inventory_pb2.AssetDetail(
-        asset_id=record.asset_id,
-        symbol=record.symbol,
-        name=record.name,
-        description=record.description,
-        category=record.category,
-        image=record.image,
-        price_usd=float(record.price),
-        is_active=record.is_active,
-        market_cap_rank=int(record.market_cap_rank),
-        market_cap=record.market_cap,
-        total_volume_24h=record.total_volume_24h,
-        price_change_percentage_24h=record.price_change_percentage_24h or 0.0,
+        **_listing_fields(record),
         availability_status=AVAILABLE if record.is_active else UNAVAILABLE,
         last_updated=_timestamp(record.last_updated),
     )
