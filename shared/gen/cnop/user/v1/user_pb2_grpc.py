@@ -98,7 +98,8 @@ class UserServiceServicer:
 
     def UpdateProfile(self, request, context):
         """Changes any of the caller's profile fields. Fields left out are kept; an
-        empty string clears an optional field.
+        empty string clears an optional field. An email that another user has is
+        ALREADY_EXISTS (409).
         """
         context.set_code(grpc.StatusCode.UNIMPLEMENTED)
         context.set_details('Method not implemented!')
