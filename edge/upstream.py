@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Any
+from typing import Any, cast
 
 import grpc
 from grpc_health.v1 import health_pb2, health_pb2_grpc
 
 from edge.routes import Route
+from edge.telemetry import UpstreamTelemetryInterceptor
 from shared.settings import SERVICES, Settings
 
 HEALTH_TIMEOUT_SECONDS = 1.0
@@ -25,7 +26,11 @@ class Upstreams:
 
     def __init__(self, settings: Settings) -> None:
         self.channels = {
-            service: grpc.aio.insecure_channel(settings.service_addr(service), CHANNEL_OPTIONS)
+            service: grpc.aio.insecure_channel(
+                settings.service_addr(service),
+                CHANNEL_OPTIONS,
+                interceptors=[cast(grpc.aio.ClientInterceptor, UpstreamTelemetryInterceptor())],
+            )
             for service in SERVICES
         }
         self._callables: dict[str, Callable[..., Any]] = {}

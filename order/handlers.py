@@ -9,6 +9,7 @@ from cnop.order.v1 import order_pb2, order_pb2_grpc
 from pynamodb.expressions.condition import Condition
 
 from inventory.rules import normalise_asset_id
+from order.metrics import counts_rejections, order_placed
 from order.prices import PriceBook
 from order.rules import check_order_type, market_fill, parse_quantity
 from order.store import OrderRecord
@@ -32,6 +33,7 @@ class OrderHandlers(order_pb2_grpc.OrderServiceServicer):
         self.prices = prices
         self.cursors = CursorCodec(settings, "orders")
 
+    @counts_rejections
     def CreateOrder(
         self, request: order_pb2.CreateOrderRequest, context: grpc.ServicerContext
     ) -> order_pb2.CreateOrderResponse:
@@ -48,9 +50,11 @@ class OrderHandlers(order_pb2_grpc.OrderServiceServicer):
             username, request.order_type, asset_id, market_fill(quantity, price.price)
         )
         try:
-            return order_response(execute(order, key))
+            record = execute(order, key)
         except ReplayedOrder as replay:
             return replay.response
+        order_placed(record)
+        return order_response(record)
 
     def ListOrders(
         self, request: order_pb2.ListOrdersRequest, context: grpc.ServicerContext

@@ -5,6 +5,8 @@ caller's remaining time when it has one, capped by `DEFAULT_DEADLINE_SECONDS`. S
 deadline set at the edge shrinks along every hop instead of restarting at each one. A
 circuit breaker per upstream fails calls fast while the upstream is down, and transport
 failures reach the caller as SERVICE_UNAVAILABLE or DEADLINE_EXCEEDED naming the upstream.
+Each call that goes out is counted and timed (`grpc_client_*`) and gets a client span
+whose W3C trace context travels in its metadata.
 """
 
 from __future__ import annotations
@@ -20,7 +22,9 @@ from shared.breaker import BreakerInterceptor, BreakerPolicy, CircuitBreaker
 from shared.errors import DeadlineExceeded, ServiceUnavailable, read_status_details
 from shared.interceptors import REQUEST_ID_HEADER, deadline_var
 from shared.logs import request_id_var
+from shared.metrics import ClientMetricsInterceptor
 from shared.settings import Settings
+from shared.tracing import ClientTracingInterceptor
 
 DEFAULT_DEADLINE_SECONDS = 5.0
 CHANNEL_OPTIONS = [
@@ -117,11 +121,14 @@ def breaker_for(settings: Settings, service: str) -> CircuitBreaker:
 
 def service_channel(settings: Settings, service: str) -> grpc.Channel:
     """A channel to `service` ("auth", "inventory", ...) through the interceptor chain:
-    transport errors as domain errors, request id and deadline, then the breaker."""
+    transport errors as domain errors, request id and deadline, the breaker, then metrics
+    and a span for each call the breaker lets through."""
     channel = grpc.insecure_channel(settings.service_addr(service), CHANNEL_OPTIONS)
     return grpc.intercept_channel(
         channel,
         UpstreamErrorInterceptor(service),
         ContextPropagationInterceptor(),
         BreakerInterceptor(breaker_for(settings, service)),
+        ClientMetricsInterceptor(),
+        ClientTracingInterceptor(),
     )

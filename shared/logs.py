@@ -3,7 +3,8 @@
 Every line has `timestamp` (RFC 3339 UTC), `level`, `service`, `request_id`, `trace_id`,
 `event` and `message`, plus any `extra` fields the caller passes. The request id, trace id
 and user id come from context variables that the interceptors and the edge set for the
-duration of one request, so a handler never threads them through by hand.
+duration of one request, so a handler never threads them through by hand. When no trace
+id was set explicitly, it is the current OpenTelemetry span's (see `shared.tracing`).
 """
 
 from __future__ import annotations
@@ -13,6 +14,8 @@ import logging
 import sys
 from contextvars import ContextVar
 from datetime import UTC, datetime
+
+from opentelemetry import trace
 
 request_id_var: ContextVar[str | None] = ContextVar("request_id", default=None)
 trace_id_var: ContextVar[str | None] = ContextVar("trace_id", default=None)
@@ -25,6 +28,12 @@ _RECORD_ATTRS = frozenset(vars(logging.makeLogRecord({}))) | {
     "event",
     "color_message",
 }
+
+
+def current_trace_id() -> str | None:
+    """The 32-hex-digit id of the current OpenTelemetry trace, or None outside any span."""
+    context = trace.get_current_span().get_span_context()
+    return format(context.trace_id, "032x") if context.is_valid else None
 
 
 class JsonFormatter(logging.Formatter):
@@ -42,7 +51,7 @@ class JsonFormatter(logging.Formatter):
             "level": record.levelname,
             "service": self.service,
             "request_id": request_id_var.get(),
-            "trace_id": trace_id_var.get(),
+            "trace_id": trace_id_var.get() or current_trace_id(),
             "user_id": user_id_var.get(),
             "event": getattr(record, "event", record.name),
             "message": record.getMessage(),

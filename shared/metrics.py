@@ -124,7 +124,7 @@ class ServerMetricsInterceptor(ServerInterceptor):
         try:
             reply = method(request_or_iterator, context)
         except Exception:
-            # An abort sets the code before it raises; anything else is INTERNAL to gRPC.
+            # An abort sets the code before it raises; gRPC answers UNKNOWN to anything else.
             code = context.code() or grpc.StatusCode.UNKNOWN  # type: ignore[attr-defined]
             observe_server(method_name, status_name(code), time.perf_counter() - started)
             raise

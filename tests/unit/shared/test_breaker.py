@@ -59,9 +59,7 @@ def test_failures_older_than_the_window_are_forgotten(
     assert breaker.state is BreakerState.CLOSED
 
 
-def test_half_open_admits_a_bounded_number_of_trials(
-    breaker: CircuitBreaker, clock: Clock
-) -> None:
+def test_half_open_admits_a_bounded_number_of_trials(breaker: CircuitBreaker, clock: Clock) -> None:
     calls(breaker, True, True, True, True)
     clock.now += 5
     assert breaker.state is BreakerState.HALF_OPEN
