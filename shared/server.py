@@ -41,6 +41,11 @@ from shared.tracing import ServerTracingInterceptor, configure_tracing, untraced
 
 logger = logging.getLogger("cnop.server")
 
+SIGNAL_CHECK_SECONDS = 1.0
+
+# A health name that is SERVING while the process runs, whatever its dependencies say:
+# what a liveness probe asks, so a Redis outage marks pods unready without restarting them.
+LIVENESS = "cnop.liveness"
 SERVING = health_pb2.HealthCheckResponse.SERVING
 NOT_SERVING = health_pb2.HealthCheckResponse.NOT_SERVING
 
@@ -158,6 +163,7 @@ def run_service(settings: Settings, definition: ServiceDefinition) -> None:
     configure_tracing(definition.component, settings)
     server = build_server(settings, definition)
     health_servicer = health.HealthServicer(experimental_non_blocking=True)
+    health_servicer.set(LIVENESS, SERVING)
     health_pb2_grpc.add_HealthServicer_to_server(health_servicer, server)
     names = [service.full_name for service in services(definition.component)]
     monitor = HealthMonitor(
@@ -183,7 +189,10 @@ def run_service(settings: Settings, definition: ServiceDefinition) -> None:
     if definition.on_start:
         definition.on_start()
     logger.info("%s listening on port %d", definition.component, port, extra={"event": "startup"})
-    stop.wait()
+    # Wake now and then: a signal that lands on another thread runs its handler only when
+    # the main thread next runs Python code, and a wait without a timeout never does.
+    while not stop.wait(SIGNAL_CHECK_SECONDS):
+        pass
 
     # Health first, so load balancers stop routing here while calls in flight finish.
     monitor.stop()

@@ -48,6 +48,7 @@ def test_health_is_serving_only_while_dependencies_answer(mesh_factory: MeshFact
         time.sleep(0.2)
     assert health_of(address) == NOT_SERVING
     assert health_of(address, "cnop.user.v1.UserService") == NOT_SERVING
+    assert health_of(address, "cnop.liveness") == SERVING  # alive, only not ready
 
     mesh.stop("user")
     mesh.start("user")
