@@ -10,15 +10,10 @@ from grpc_health.v1 import health_pb2, health_pb2_grpc
 
 from edge.routes import Route
 from edge.telemetry import UpstreamTelemetryInterceptor
+from shared.clients import CHANNEL_OPTIONS
 from shared.settings import SERVICES, Settings
 
 HEALTH_TIMEOUT_SECONDS = 1.0
-CHANNEL_OPTIONS = [
-    # Reconnect quickly after a service restarts instead of backing off for minutes.
-    ("grpc.initial_reconnect_backoff_ms", 200),
-    ("grpc.max_reconnect_backoff_ms", 2000),
-    ("grpc.keepalive_time_ms", 30_000),
-]
 
 
 class Upstreams:

@@ -28,9 +28,14 @@ from shared.tracing import ClientTracingInterceptor
 
 DEFAULT_DEADLINE_SECONDS = 5.0
 CHANNEL_OPTIONS = [
+    # Reconnect quickly after a service restarts instead of backing off for minutes.
     ("grpc.initial_reconnect_backoff_ms", 200),
     ("grpc.max_reconnect_backoff_ms", 2000),
     ("grpc.keepalive_time_ms", 30_000),
+    # Spread calls over every address the name resolves to: behind a headless Service,
+    # every replica, instead of one long-lived connection to whichever answered first.
+    ("grpc.lb_policy_name", "round_robin"),
+    ("grpc.dns_min_time_between_resolutions_ms", 10_000),
 ]
 
 
