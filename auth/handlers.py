@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hmac
 import logging
 
 import grpc
@@ -12,7 +13,8 @@ from google.protobuf import timestamp_pb2
 from auth.keys import KeyRing, public_pem
 from auth.tokens import TOKEN_TYPE, revocation_seconds, sign_token
 from shared.auth import TokenVerifier
-from shared.errors import ServiceUnavailable, ValidationFailed
+from shared.errors import PermissionDenied, ServiceUnavailable, ValidationFailed
+from shared.interceptors import INTERNAL_CREDENTIAL_HEADER, metadata_value
 from shared.settings import Settings
 from shared.tokens import ALGORITHM, TokenPolicy, revoked_key
 
@@ -30,6 +32,7 @@ class AuthHandlers(auth_pb2_grpc.AuthServiceServicer):
         self._redis = redis_client
         self._policy = TokenPolicy.from_settings(settings)
         self._ttl_seconds = settings.auth_token_ttl_seconds
+        self._internal_secret = settings.internal_secret.get_secret_value().encode()
         self._verifier = TokenVerifier(ring.public_key, redis_client, self._policy)
         self._public_keys = [
             auth_pb2.PublicKey(key_id=key_id, algorithm=ALGORITHM, public_key_pem=public_pem(key))
@@ -39,6 +42,7 @@ class AuthHandlers(auth_pb2_grpc.AuthServiceServicer):
     def IssueToken(
         self, request: auth_pb2.IssueTokenRequest, context: grpc.ServicerContext
     ) -> auth_pb2.IssueTokenResponse:
+        self._check_internal_caller(context)
         subject = request.subject
         if not subject or len(subject) > MAX_SUBJECT_LENGTH:
             raise ValidationFailed.field("subject", f"must be 1-{MAX_SUBJECT_LENGTH} characters")
@@ -49,6 +53,11 @@ class AuthHandlers(auth_pb2_grpc.AuthServiceServicer):
             expires_in=issued.expires_at - issued.issued_at,
             expires_at=_timestamp(issued.expires_at),
         )
+
+    def _check_internal_caller(self, context: grpc.ServicerContext) -> None:
+        presented = metadata_value(context, INTERNAL_CREDENTIAL_HEADER) or ""
+        if not hmac.compare_digest(presented.encode(), self._internal_secret):
+            raise PermissionDenied("Only the user service may issue tokens")
 
     def ValidateToken(
         self, request: auth_pb2.ValidateTokenRequest, context: grpc.ServicerContext

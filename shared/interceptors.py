@@ -29,6 +29,9 @@ logger = logging.getLogger("cnop.rpc")
 
 REQUEST_ID_HEADER = "x-request-id"
 HEALTH_PREFIX = "/grpc.health.v1.Health/"
+# Metadata by which one CNOP service proves to another that it is one (settings'
+# internal_secret); never forwarded from a client.
+INTERNAL_CREDENTIAL_HEADER = "x-cnop-internal-credential"
 REQUEST_ID_PATTERN = re.compile(r"[A-Za-z0-9._:-]{1,128}")
 
 # When the RPC being served must be answered by (time.monotonic()), or None.

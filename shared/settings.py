@@ -18,7 +18,9 @@ from pydantic_settings import BaseSettings, SettingsConfigDict
 DEFAULT_PORTS = {"auth": 50051, "user": 50052, "inventory": 50053, "order": 50054, "edge": 8080}
 SERVICES = ("auth", "user", "inventory", "order")
 METRICS_PORT_OFFSET = 1000  # a service's metrics port: its gRPC port + this
-DEVELOPMENT_CURSOR_SECRET = "development-only-cursor-secret"  # noqa: S105 (refused outside development)
+# Placeholders for development only: refused outside it.
+DEVELOPMENT_CURSOR_SECRET = "development-only-cursor-secret"  # noqa: S105
+DEVELOPMENT_INTERNAL_SECRET = "development-only-internal-secret"  # noqa: S105
 
 
 class Environment(StrEnum):
@@ -110,6 +112,9 @@ class Settings(BaseSettings):
     # Lists: the key that signs pagination cursors; shared by every replica.
     cursor_secret: SecretStr = SecretStr(DEVELOPMENT_CURSOR_SECRET)
     cursor_max_age_seconds: int = 24 * 3600
+    # Proves a call to the auth service's IssueToken comes from the user service, which
+    # alone checks passwords: without it anyone who reaches auth could mint tokens.
+    internal_secret: SecretStr = SecretStr(DEVELOPMENT_INTERNAL_SECRET)
 
     # Inventory price feed: where quotes come from, how often, and when a price is too old.
     price_provider: PriceSource = PriceSource.SIMULATED
@@ -140,10 +145,12 @@ class Settings(BaseSettings):
 
     @model_validator(mode="after")
     def _refuse_development_secrets(self) -> Settings:
-        if not self.is_development and (
-            self.cursor_secret.get_secret_value() == DEVELOPMENT_CURSOR_SECRET
-        ):
+        if self.is_development:
+            return self
+        if self.cursor_secret.get_secret_value() == DEVELOPMENT_CURSOR_SECRET:
             raise ValueError("CNOP_CURSOR_SECRET must be set outside development")
+        if self.internal_secret.get_secret_value() == DEVELOPMENT_INTERNAL_SECRET:
+            raise ValueError("CNOP_INTERNAL_SECRET must be set outside development")
         return self
 
     @property

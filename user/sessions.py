@@ -8,6 +8,7 @@ from cnop.auth.v1 import auth_pb2, auth_pb2_grpc
 
 from shared.clients import service_channel
 from shared.errors import ServiceUnavailable, Unauthenticated
+from shared.interceptors import INTERNAL_CREDENTIAL_HEADER
 from shared.settings import Settings
 
 UNAVAILABLE_CODES = frozenset({grpc.StatusCode.UNAVAILABLE, grpc.StatusCode.DEADLINE_EXCEEDED})
@@ -18,11 +19,16 @@ class Sessions:
 
     def __init__(self, settings: Settings) -> None:
         self._auth = auth_pb2_grpc.AuthServiceStub(service_channel(settings, "auth"))
+        self._credential = (
+            (INTERNAL_CREDENTIAL_HEADER, settings.internal_secret.get_secret_value()),
+        )
 
     def issue(self, username: str) -> auth_pb2.IssueTokenResponse:
         """A new access token for `username`, whose credentials were checked."""
         try:
-            return self._auth.IssueToken(auth_pb2.IssueTokenRequest(subject=username))
+            return self._auth.IssueToken(
+                auth_pb2.IssueTokenRequest(subject=username), metadata=self._credential
+            )
         except grpc.RpcError as error:
             raise _mapped(error) from None
 

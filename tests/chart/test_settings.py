@@ -35,7 +35,7 @@ from tests.chart.manifests import (
 SET_ONLY_WHEN_GIVEN = {"price_seed", "price_file", "trace_file"}
 # Secrets go only where they are needed: the signing key to auth, the CoinGecko key to
 # inventory. The cursor secret goes everywhere: Settings refuses production without it.
-SECRETS = {"auth_signing_key", "cursor_secret", "coingecko_api_key"}
+SECRETS = {"auth_signing_key", "cursor_secret", "internal_secret", "coingecko_api_key"}
 # A Redis URL may carry a password: without redis.url it comes from the Secret.
 MAY_BE_SECRET = {"redis_url"}
 ONLY_FOR = {"auth_signing_key": "auth", "coingecko_api_key": "inventory"}
@@ -142,6 +142,7 @@ def test_the_code_accepts_what_the_chart_sets(
     secrets = {
         "CNOP_AUTH_SIGNING_KEY": private_pem(Ed25519PrivateKey.generate()).decode(),
         "CNOP_CURSOR_SECRET": "a-cursor-secret-from-the-cluster",
+        "CNOP_INTERNAL_SECRET": "an-internal-secret-from-the-cluster",
         "CNOP_REDIS_URL": "rediss://redis.example:6379/0",
         "CNOP_COINGECKO_API_KEY": "a-key",
     }
@@ -201,3 +202,4 @@ def test_generated_signing_key_is_what_auth_loads(render: Render) -> None:
     pem = base64.b64decode(secret["data"]["CNOP_AUTH_SIGNING_KEY"])
     assert isinstance(load_private_key(pem, "the generated Secret"), Ed25519PrivateKey)
     assert len(base64.b64decode(secret["data"]["CNOP_CURSOR_SECRET"])) >= 32
+    assert len(base64.b64decode(secret["data"]["CNOP_INTERNAL_SECRET"])) >= 32

@@ -372,6 +372,7 @@ def auth_env(tmp_path: Path, redis_url: str) -> dict[str, str]:
         **os.environ,
         "CNOP_ENV": "production",
         "CNOP_CURSOR_SECRET": "a-production-cursor-secret",
+        "CNOP_INTERNAL_SECRET": "a-production-internal-secret",
         "CNOP_AUTH_ADDR": f"127.0.0.1:{port}",
         "CNOP_REDIS_URL": redis_url,
         "CNOP_DATA_DIR": str(tmp_path),

@@ -143,8 +143,9 @@ mode. The ConfigMap holds exactly this; the tables hook Job sets it inline.
 A component's own environment, beside the shared ConfigMap: its metrics port (0 for the
 edge, which serves /metrics on its HTTP port, and for the tables job), its `config`
 overrides, and the secrets it needs: the signing key only for auth, the CoinGecko key
-only for inventory, the cursor secret for every process (Settings refuses to start
-without it outside development), and the Redis URL when it comes from the Secret.
+only for inventory, the cursor and internal secrets for every process (Settings refuses
+to start without them outside development), and the Redis URL when it comes from the
+Secret.
 */}}
 {{- define "cnop.componentEnv" -}}
 {{- $component := index .root.Values.components .name | default dict -}}
@@ -163,6 +164,7 @@ without it outside development), and the Redis URL when it comes from the Secret
 {{ include "cnop.secretEnv" (dict "root" .root "key" "CNOP_COINGECKO_API_KEY" "optional" true) }}
 {{- end }}
 {{ include "cnop.secretEnv" (dict "root" .root "key" "CNOP_CURSOR_SECRET") }}
+{{ include "cnop.secretEnv" (dict "root" .root "key" "CNOP_INTERNAL_SECRET") }}
 {{- if not (or .root.Values.trial.enabled .root.Values.redis.url) }}
 {{ include "cnop.secretEnv" (dict "root" .root "key" "CNOP_REDIS_URL") }}
 {{- end }}

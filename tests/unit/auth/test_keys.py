@@ -30,6 +30,7 @@ def settings(tmp_path: Path, **values: object) -> Settings:
     values.setdefault("data_dir", tmp_path)
     if values.get("env") == "production":
         values.setdefault("cursor_secret", "a-production-cursor-secret")
+        values.setdefault("internal_secret", "a-production-internal-secret")
     return Settings(**values)  # type: ignore[arg-type]
 
 

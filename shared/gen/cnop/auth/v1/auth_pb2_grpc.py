@@ -65,7 +65,8 @@ class AuthServiceServicer:
 
     def IssueToken(self, request, context):
         """Signs a new access token for a user whose credentials the caller has
-        already checked. Only the user service calls it.
+        already checked. Only the user service may call it: the call must carry
+        the x-cnop-internal-credential metadata, else PERMISSION_DENIED.
         """
         context.set_code(grpc.StatusCode.UNIMPLEMENTED)
         context.set_details('Method not implemented!')
