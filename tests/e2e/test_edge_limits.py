@@ -175,7 +175,7 @@ def test_the_edge_breaker_opens_answers_fast_and_closes(mesh_factory: MeshFactor
         started = time.perf_counter()
         reply = client.get(ASSETS)
         assert reply.status_code == 503
-        assert time.perf_counter() - started < 0.2
+        assert time.perf_counter() - started < 0.5  # no connection attempt, no wait
         assert reply.headers["retry-after"] == "1"
         assert '"state":"open"' in mesh.logs("edge")
 
