@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import http.client
 import os
+import random
 import socket
 import subprocess
 import time
@@ -40,11 +41,27 @@ DUMMY_AWS_ENV = {
 }
 
 
+# Ports for test servers come from below Linux's ephemeral range (32768-60999), where the
+# OS never puts the source port of an outgoing connection: a port the OS picked (bind to
+# 0) could be taken by one of the many client sockets the tests open before the server
+# that was meant to get it starts.
+TEST_PORTS = range(20_000, 32_000)
+_handed_out: set[int] = set()
+
+
 def free_port(host: str = "127.0.0.1") -> int:
-    """A TCP port that nothing listens on right now (the OS picks it)."""
-    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
-        sock.bind((host, 0))
-        return int(sock.getsockname()[1])
+    """A TCP port that nothing listens on right now, handed out once per test session."""
+    while True:
+        port = random.choice(TEST_PORTS)
+        if port in _handed_out:
+            continue
+        with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
+            try:
+                sock.bind((host, port))
+            except OSError:
+                continue
+        _handed_out.add(port)
+        return port
 
 
 def wait_for_port(host: str, port: int, timeout: float) -> None:
