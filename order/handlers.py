@@ -47,7 +47,10 @@ class OrderHandlers(order_pb2_grpc.OrderServiceServicer):
 
         price = self.prices.execution_price(asset_id)
         order = MarketOrder(
-            username, request.order_type, asset_id, market_fill(quantity, price.price)
+            username,
+            request.order_type,
+            asset_id,
+            market_fill(request.order_type, quantity, price.price),
         )
         try:
             record = execute(order, key)

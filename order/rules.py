@@ -1,8 +1,9 @@
 """Trading rules, pure: what an order may ask for and what it costs.
 
 A market order trades at once, in full, at the current price. Its total is quantity times
-price rounded half-up to cents; an order whose total rounds to nothing is refused, so no
-asset is ever handed over for free.
+price in whole cents, the fraction of a cent rounded against the client (up for a buy,
+down for a sell); an order whose total comes to nothing is refused, so no asset is ever
+handed over for free.
 """
 
 from __future__ import annotations
@@ -15,7 +16,7 @@ from decimal import Decimal
 from cnop.order.v1 import order_pb2
 
 from shared.errors import ValidationFailed
-from shared.money import CENT, has_at_most_places, parse_decimal, to_cents
+from shared.money import CENT, cents_to_pay, cents_to_receive, has_at_most_places, parse_decimal
 
 MIN_QUANTITY = Decimal("0.001")
 MAX_QUANTITY = Decimal("1000")
@@ -57,9 +58,15 @@ class Fill:
     total: Decimal
 
 
-def market_fill(quantity: Decimal, price: Decimal) -> Fill:
-    """The fill of `quantity` at `price`; refused when the total is under one cent."""
-    total = to_cents(quantity * price)
+def market_fill(order_type: int, quantity: Decimal, price: Decimal) -> Fill:
+    """The fill of `quantity` at `price`; refused when the total is under one cent.
+
+    The fraction of a cent goes the platform's way: a buyer pays it, a seller forgoes it.
+    Rounding half-up instead would let a client split a trade into pieces each rounded in
+    its favour, and turn that into money that was never there.
+    """
+    exact = quantity * price
+    total = cents_to_pay(exact) if is_buy(order_type) else cents_to_receive(exact)
     if total < CENT:
         raise ValidationFailed.field(
             "quantity", f"the order is worth less than 0.01 at the current price {price}"

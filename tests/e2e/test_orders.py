@@ -109,21 +109,21 @@ def test_buy_then_sell_moves_exact_cash_and_units(client: httpx.Client) -> None:
     assert buy["order_type"] == "market_buy"
     assert buy["asset_id"] == "BTC"
     assert buy["price"] == "30000.00"
-    assert buy["total_amount"] == "3703.70"  # 3703.7034 rounded half-up to cents
+    assert buy["total_amount"] == "3703.71"  # 3703.7034: a buyer pays the fraction of a cent
     assert buy["status"] == "completed"
-    assert cash(client, auth) == Decimal("6296.30")
+    assert cash(client, auth) == Decimal("6296.29")
     assert holding(client, auth, "BTC") == Decimal("0.12345678")
 
     sold = order(client, auth, "market_sell", "BTC", "0.1")
     assert sold.status_code == 201, sold.text
     assert sold.json()["data"]["total_amount"] == "3000.00"
-    assert cash(client, auth) == Decimal("9296.30")
+    assert cash(client, auth) == Decimal("9296.29")
     assert holding(client, auth, "BTC") == Decimal("0.02345678")
 
     entries = cash_ledger(client, auth)
     assert [(e["transaction_type"], e["amount"], e["reference_id"]) for e in entries] == [
         ("order_sale", "3000.00", sold.json()["data"]["order_id"]),
-        ("order_payment", "-3703.70", buy["order_id"]),
+        ("order_payment", "-3703.71", buy["order_id"]),
         ("deposit", "10000.00", None),
     ]
     trades = asset_ledger(client, auth, "BTC")
@@ -330,10 +330,13 @@ def test_one_request_id_runs_through_every_hop(client: httpx.Client, trading: Me
     reply = order(client, auth, "market_buy", "ETH", "0.1", **{"X-Request-ID": "trace-order-1"})
     assert reply.status_code == 201
     assert reply.headers["x-request-id"] == "trace-order-1"
+    # The edge writes its line once the answer is sent: give it a moment.
+    deadline = time.monotonic() + 5
     for component in ("edge", "auth", "order", "inventory"):
-        ids = {
-            json.loads(line).get("request_id")
-            for line in trading.logs(component).splitlines()
-            if line.startswith("{")
-        }
-        assert "trace-order-1" in ids, component
+        while "trace-order-1" not in request_ids(trading.logs(component)):
+            assert time.monotonic() < deadline, component
+            time.sleep(0.1)
+
+
+def request_ids(log: str) -> set[str | None]:
+    return {json.loads(line).get("request_id") for line in log.splitlines() if line.startswith("{")}

@@ -54,7 +54,7 @@ def written(username: str) -> dict[str, object]:
 
 
 def buy(username: str, quantity: str, price: str) -> MarketOrder:
-    return MarketOrder(username, BUY, "ETH", market_fill(Decimal(quantity), Decimal(price)))
+    return MarketOrder(username, BUY, "ETH", market_fill(BUY, Decimal(quantity), Decimal(price)))
 
 
 def test_a_trade_writes_all_five_records(user: str) -> None:
@@ -105,6 +105,8 @@ def test_refusals_name_the_rule_and_leave_nothing(user: str) -> None:
         execute(buy(user, "1", "2000"), None)
     assert refused.value.code == "INSUFFICIENT_FUNDS"
     with pytest.raises(RuleRefused) as refused:
-        execute(MarketOrder(user, SELL, "ETH", market_fill(Decimal("1"), Decimal("10"))), None)
+        execute(
+            MarketOrder(user, SELL, "ETH", market_fill(SELL, Decimal("1"), Decimal("10"))), None
+        )
     assert refused.value.code == "INSUFFICIENT_HOLDINGS"
     assert written(user) == before
