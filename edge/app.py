@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import json
 import logging
+import re
 import time
 from typing import Any
 
@@ -24,7 +25,7 @@ from starlette.types import ASGIApp, Receive, Scope, Send
 
 from edge.addresses import ClientAddresses
 from edge.cors import CorsMiddleware
-from edge.docs import ApiDocs
+from edge.docs import READ_METHODS, ApiDocs
 from edge.errors import JSON_TYPE, ApiError, from_cnop_error, from_rpc_error
 from edge.metrics import metrics_page
 from edge.ratelimit import RateLimiter, Verdict
@@ -46,7 +47,8 @@ REQUEST_ID_HEADER = "x-request-id"
 IDEMPOTENCY_HEADER = "idempotency-key"
 # The address of the HTTP client, for the user service's login lock-out.
 CLIENT_ADDRESS_HEADER = "x-cnop-client-address"
-MAX_IDEMPOTENCY_KEY = 128
+# Printable ASCII only: gRPC metadata cannot carry anything else.
+IDEMPOTENCY_KEY_PATTERN = re.compile(r"[\x20-\x7e]{1,128}")
 CORS_MAX_AGE_SECONDS = 600
 # Response headers a browser client may read.
 EXPOSED_HEADERS = [
@@ -85,6 +87,7 @@ class EdgeApp:
             operation = self._operations.get(request.url.path)
             if operation is not None:
                 template = request.url.path
+                _check_read_method(request)
                 response = await operation(request)
             else:
                 match = self._match(request)
@@ -268,6 +271,14 @@ def _json_response(route: Route, reply: Any) -> Response:
     )  # fmt: skip
 
 
+def _check_read_method(request: Request) -> None:
+    """The edge's own pages (/health, /metrics, docs) are only read."""
+    if request.method not in READ_METHODS:
+        allowed = ", ".join(READ_METHODS)
+        message = f"{request.method} is not allowed here; use {allowed}"
+        raise ApiError(405, "METHOD_NOT_ALLOWED", message, headers={"Allow": allowed})
+
+
 def _tighter(first: Verdict | None, second: Verdict | None) -> Verdict | None:
     """The verdict with fewer requests left, whose headers the response carries."""
     if first is None or second is None:
@@ -298,7 +309,7 @@ def _idempotency_key(headers: Headers) -> str | None:
     key = headers.get(IDEMPOTENCY_HEADER)
     if key is None:
         return None
-    if not 1 <= len(key) <= MAX_IDEMPOTENCY_KEY or not key.isprintable():
+    if not IDEMPOTENCY_KEY_PATTERN.fullmatch(key):
         raise ApiError(400, "BAD_REQUEST", "Idempotency-Key must be 1-128 printable characters")
     return key
 

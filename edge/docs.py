@@ -17,7 +17,7 @@ from pathlib import Path
 from starlette.requests import Request
 from starlette.responses import Response
 
-from edge.errors import JSON_TYPE, ApiError
+from edge.errors import JSON_TYPE
 from edge.openapi import TITLE, openapi_json
 from edge.routes import RouteTable
 
@@ -94,7 +94,6 @@ class ApiDocs:
 
 def _fixed(content: bytes, media_type: str) -> Operation:
     async def answer(request: Request) -> Response:
-        _check_method(request)
         return Response(content, media_type=media_type)
 
     return answer
@@ -102,18 +101,10 @@ def _fixed(content: bytes, media_type: str) -> Operation:
 
 def _asset(name: str, media_type: str) -> Operation:
     async def answer(request: Request) -> Response:
-        _check_method(request)
         headers = {"Cache-Control": ASSET_CACHE_CONTROL}
         return Response(_asset_bytes(name), headers=headers, media_type=media_type)
 
     return answer
-
-
-def _check_method(request: Request) -> None:
-    if request.method not in READ_METHODS:
-        allowed = ", ".join(READ_METHODS)
-        message = f"{request.method} is not allowed here; use {allowed}"
-        raise ApiError(405, "METHOD_NOT_ALLOWED", message, headers={"Allow": allowed})
 
 
 @cache

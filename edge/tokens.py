@@ -9,6 +9,7 @@ Failures are never cached.
 from __future__ import annotations
 
 import hashlib
+import re
 import time
 
 import grpc
@@ -23,6 +24,9 @@ CACHE_SECONDS = 2.0
 CACHE_ENTRIES = 10_000
 VALIDATE_TIMEOUT_SECONDS = 2.0
 BEARER = "bearer"
+# A JWT is three base64url parts; anything else is no token of ours, and bytes outside
+# ASCII could not even travel on to the services as gRPC metadata.
+TOKEN_PATTERN = re.compile(r"[A-Za-z0-9_-]+\.[A-Za-z0-9_-]*\.[A-Za-z0-9_-]*", re.ASCII)
 
 
 def bearer_token(authorization: str | None) -> str:
@@ -31,7 +35,7 @@ def bearer_token(authorization: str | None) -> str:
         raise ApiError(401, "UNAUTHENTICATED", "This operation needs an access token")
     scheme, _, token = authorization.partition(" ")
     token = token.strip()
-    if scheme.lower() != BEARER or not token:
+    if scheme.lower() != BEARER or not TOKEN_PATTERN.fullmatch(token):
         raise ApiError(401, "UNAUTHENTICATED", "Send the access token as 'Bearer <token>'")
     return token
 

@@ -51,9 +51,23 @@ def _no_constants(name: str) -> Any:
 def parse_json(body: bytes) -> Any:
     """Parses JSON, keeping every number with a fraction or exponent as an exact Decimal."""
     try:
-        return json.loads(body, parse_float=Decimal, parse_constant=_no_constants)
-    except (ValueError, UnicodeDecodeError) as error:
-        raise BadJson(str(error)) from None
+        return json.loads(
+            body,
+            parse_float=Decimal,
+            parse_constant=_no_constants,
+            object_pairs_hook=_object_without_duplicates,
+        )
+    except (ValueError, UnicodeDecodeError, RecursionError) as error:
+        raise BadJson(str(error)[:200]) from None
+
+
+def _object_without_duplicates(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
+    # JSON lets a key repeat and parsers keep the last: refuse, so the edge and any proxy
+    # in front of it cannot read two different requests out of one body.
+    result = dict(pairs)
+    if len(result) != len(pairs):
+        raise ValueError("an object repeats a key")
+    return result
 
 
 # ---------------------------------------------------------------------------------------
@@ -248,12 +262,17 @@ def _fill(
     target: message.Message, body: dict[str, Any], prefix: str, violations: list[FieldViolation]
 ) -> None:
     plan = _input_plan(target.DESCRIPTOR)
+    given: set[str] = set()
     for key, value in body.items():
         entry = plan.get(key)
         path = f"{prefix}{key}"
         if entry is None:
             violations.append(FieldViolation(path, "is not a known field"))
             continue
+        if entry.name in given:
+            violations.append(FieldViolation(path, "is given twice, in both spellings"))
+            continue
+        given.add(entry.name)
         if value is None:
             continue  # null means "not given", as in proto3 JSON
         try:

@@ -37,6 +37,7 @@ from inventory.store import AssetRecord
 logger = logging.getLogger(__name__)
 
 STOP_TIMEOUT_SECONDS = 5.0
+CATALOGUE_WAIT_SECONDS = 0.5
 MAX_REASON_CHARS = 300
 
 PRICE_FEED_AGE = Gauge(
@@ -154,28 +155,31 @@ class FeedRunner:
         self._stopped.set()
         self._thread.join(STOP_TIMEOUT_SECONDS)
 
-    def tick(self) -> None:
-        """One interval's work, once the catalogue has been loaded."""
+    def tick(self) -> bool:
+        """One interval's work; False while the catalogue has not been loaded yet."""
         if not self.feed.catalogue.loaded:
-            return
+            return False
         leading = self._lease.hold() if self._lease is not None else True
         PRICE_FEED_LEADER.set(int(leading))
         if not leading:
             self._leading = False
             self._reload()
-            return
+            return True
         if not self._leading:
             # A new leader first picks up what the previous one wrote.
             self._leading = self._reload()
         if self._leading:
             self.feed.refresh()
+        return True
 
     def _run(self) -> None:
         try:
             while not self._stopped.is_set():
                 started = time.monotonic()
-                self.tick()
-                self._stopped.wait(max(0.0, self._interval - (time.monotonic() - started)))
+                # Until the store is up and the catalogue loaded, look again soon: the
+                # first prices should not wait a whole interval after start-up.
+                interval = self._interval if self.tick() else CATALOGUE_WAIT_SECONDS
+                self._stopped.wait(max(0.0, interval - (time.monotonic() - started)))
         finally:
             if self._lease is not None:
                 self._lease.release()

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import httpx
 
+from tests.e2e.users import register_and_login
 from tests.mesh import MeshFactory
 
 REGISTER = "/api/v1/auth/register"
@@ -81,3 +82,30 @@ def test_a_stopped_service_gives_503_with_the_error_body(mesh_factory: MeshFacto
         mesh.start("inventory")
         mesh.wait_healthy()
         assert client.get("/api/v1/inventory/assets").status_code == 200
+
+
+def test_bodies_the_edge_cannot_read_safely_are_400(api: httpx.Client) -> None:
+    deep = b'{"username": ' + b"[" * 5000 + b"]" * 5000 + b"}"
+    assert_error(api.post(REGISTER, content=deep), 400, "BAD_REQUEST")
+    repeated = b'{"username": "alice_1", "username": "mallory"}'
+    assert_error(api.post(REGISTER, content=repeated), 400, "BAD_REQUEST")
+    both = api.post(REGISTER, json={"first_name": "Ada", "firstName": "Eve"})
+    problems = {v["field"]: v["message"] for v in both.json()["validation_errors"]}
+    assert problems["firstName"] == "is given twice, in both spellings"
+
+
+def test_headers_that_cannot_travel_as_grpc_metadata_are_400(api: httpx.Client) -> None:
+    # Raw header bytes outside ASCII, as a careless client can send them (latin-1 here).
+    auth = register_and_login(api)
+    headers = [(b"Authorization", auth["Authorization"].encode()), (b"Idempotency-Key", b"k\xe9y")]
+    reply = api.post("/api/v1/balance/deposit", json={"amount": "1"}, headers=headers)
+    assert_error(reply, 400, "BAD_REQUEST")
+    reply = api.get("/api/v1/balance", headers=[(b"Authorization", b"Bearer t\xe9ken.a.b")])
+    assert_error(reply, 401, "UNAUTHENTICATED")
+
+
+def test_the_edges_own_pages_are_read_only(api: httpx.Client) -> None:
+    for path in ("/health", "/metrics", "/openapi.json"):
+        reply = api.post(path)
+        assert_error(reply, 405, "METHOD_NOT_ALLOWED")
+        assert reply.headers["allow"] == "GET, HEAD"
