@@ -35,9 +35,12 @@ RUN /opt/cnop/bin/pip install --no-deps . \
  && /opt/cnop/bin/cnop --help >/dev/null
 
 FROM ${PYTHON_IMAGE}
+# In a container every server listens on all interfaces (the code's default is loopback).
 ENV PATH=/opt/cnop/bin:$PATH \
     PYTHONUNBUFFERED=1 \
-    PYTHONDONTWRITEBYTECODE=1
+    PYTHONDONTWRITEBYTECODE=1 \
+    CNOP_LISTEN_HOST=0.0.0.0 \
+    CNOP_EDGE_HOST=0.0.0.0
 RUN groupadd --system --gid 10001 cnop \
  && useradd --system --uid 10001 --gid cnop --home-dir /nonexistent --no-create-home \
       --shell /usr/sbin/nologin cnop

@@ -31,7 +31,6 @@ from prometheus_client import Counter, Gauge, Histogram
 
 logger = logging.getLogger(__name__)
 
-METRICS_HOST = "0.0.0.0"
 # From a cached read to a slow transaction: finer than the default buckets at the low end.
 LATENCY_BUCKETS = (0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10)
 RPC_LABELS = ["grpc_type", "grpc_service", "grpc_method"]
@@ -167,10 +166,10 @@ def configure_metrics() -> None:
     prometheus_client.disable_created_metrics()
 
 
-def start_metrics_server(port: int) -> Callable[[], None]:
-    """Serves the default registry over HTTP on `port`; returns what stops it."""
+def start_metrics_server(host: str, port: int) -> Callable[[], None]:
+    """Serves the default registry over HTTP on `host`:`port`; returns what stops it."""
     try:
-        server, _thread = prometheus_client.start_http_server(port, METRICS_HOST)
+        server, _thread = prometheus_client.start_http_server(port, host)
     except OSError as error:
         raise SystemExit(f"cannot serve metrics on port {port}: {error}") from None
     logger.info("metrics on port %d", port, extra={"event": "startup"})

@@ -170,7 +170,8 @@ def run_service(settings: Settings, definition: ServiceDefinition) -> None:
         health_servicer, names, definition.checks, settings.health_probe_seconds
     )
     port = settings.listen_port(definition.component)
-    server.add_insecure_port(f"[::]:{port}")
+    host = settings.listen_host
+    server.add_insecure_port(f"[{host}]:{port}" if ":" in host else f"{host}:{port}")
 
     stop = threading.Event()
 
@@ -182,7 +183,9 @@ def run_service(settings: Settings, definition: ServiceDefinition) -> None:
     signal.signal(signal.SIGINT, request_stop)
 
     metrics_port = settings.metrics_port_of(definition.component)
-    stop_metrics = start_metrics_server(metrics_port) if metrics_port else None
+    stop_metrics = (
+        start_metrics_server(settings.listen_host, metrics_port) if metrics_port else None
+    )
     server.start()
     monitor.check_once()
     monitor.start()

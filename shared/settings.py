@@ -52,12 +52,15 @@ class Settings(BaseSettings):
     user_addr: str = f"127.0.0.1:{DEFAULT_PORTS['user']}"
     inventory_addr: str = f"127.0.0.1:{DEFAULT_PORTS['inventory']}"
     order_addr: str = f"127.0.0.1:{DEFAULT_PORTS['order']}"
+    # The address every server of a process binds (gRPC, metrics): loopback by default, so
+    # a development stack is not open to the network; containers set 0.0.0.0.
+    listen_host: str = "127.0.0.1"
     grpc_workers: int = 16
     shutdown_grace_seconds: float = 10.0
     health_probe_seconds: float = 2.0
 
     # The REST edge.
-    edge_host: str = "0.0.0.0"
+    edge_host: str = "127.0.0.1"
     edge_port: int = DEFAULT_PORTS["edge"]
     edge_max_body_bytes: int = 64 * 1024
     edge_default_deadline_seconds: float = Field(default=5.0, gt=0)

@@ -50,7 +50,10 @@ DERIVED = {
     "redis_url",
 } | SECRETS
 # `config` defaults that differ from the code's on purpose (see values.yaml).
-CLUSTER_DEFAULTS = {"env", "data_dir", "dynamodb_endpoint", "create_tables", "edge_cors_origins"}
+CLUSTER_DEFAULTS = {
+    "env", "data_dir", "dynamodb_endpoint", "create_tables", "edge_cors_origins",
+    "listen_host", "edge_host",
+}  # fmt: skip
 # Optional strings the code reads by truthiness, so "" (which an environment variable can
 # carry) is its None.
 EMPTY_IS_NONE = {"otlp_endpoint", "auth_signing_key_id"}
