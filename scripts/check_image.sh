@@ -91,6 +91,7 @@ redis_port=$(free_port) # nothing listens there: the services start without Redi
 export CNOP_ENV=production CNOP_DATA_DIR=/tmp/cnop-image-check CNOP_METRICS_PORT=0 \
   CNOP_AUTH_ADDR="127.0.0.1:$auth_port" CNOP_EDGE_HOST=127.0.0.1 CNOP_EDGE_PORT="$edge_port" \
   CNOP_REDIS_URL="redis://127.0.0.1:$redis_port/0" CNOP_CURSOR_SECRET=image-check-cursor-secret \
+  CNOP_INTERNAL_SECRET=image-check-internal-secret \
   CNOP_SHUTDOWN_GRACE_SECONDS=2
 CNOP_AUTH_SIGNING_KEY="$("$work/venv/bin/python" -c '
 from cryptography.hazmat.primitives import serialization as s
