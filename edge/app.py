@@ -288,10 +288,11 @@ def _tighter(first: Verdict | None, second: Verdict | None) -> Verdict | None:
 
 def create_app(settings: Settings) -> ASGIApp:
     """The edge with CORS in front: preflights are answered here and go no further."""
+    edge = EdgeApp(settings)
     return CorsMiddleware(
-        EdgeApp(settings),
+        edge,
         origins=settings.edge_cors_origins,
-        methods=["GET", "POST", "PUT", "DELETE"],
+        methods=sorted({route.http_method for route in edge.routes.routes}),
         request_headers=["Authorization", "Content-Type", "Idempotency-Key", "X-Request-ID"],
         exposed_headers=EXPOSED_HEADERS,
         max_age_seconds=CORS_MAX_AGE_SECONDS,

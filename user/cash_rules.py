@@ -6,7 +6,7 @@ from decimal import Decimal
 
 from shared.errors import ValidationFailed
 from shared.money import has_at_most_places, parse_decimal
-from shared.text import contains_markup
+from shared.text import contains_control_characters, contains_markup
 
 MAX_AMOUNT = Decimal("1000000")
 CASH_PLACES = 2
@@ -31,3 +31,5 @@ def check_description(text: str) -> None:
         raise ValidationFailed.field("description", f"must be at most {MAX_DESCRIPTION} characters")
     if contains_markup(text):
         raise ValidationFailed.field("description", "must not contain markup or script")
+    if contains_control_characters(text):
+        raise ValidationFailed.field("description", "must not contain control characters")

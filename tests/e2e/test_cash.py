@@ -58,7 +58,7 @@ def test_invalid_amounts_are_422_naming_amount(api: httpx.Client, amount: object
 
 def test_a_description_over_100_characters_or_with_markup_is_refused(api: httpx.Client) -> None:
     auth = register_and_login(api)
-    for description in ("x" * 101, "<script>alert(1)</script>"):
+    for description in ("x" * 101, "<script>alert(1)</script>", "bell\x07", "two\nlines"):
         reply = api.post(DEPOSIT, json={"amount": "1", "description": description}, headers=auth)
         assert reply.status_code == 422
         assert reply.json()["validation_errors"][0]["field"] == "description"
