@@ -10,6 +10,8 @@
 #   make check-rules  promtool: check the Prometheus alert rules and run their unit tests
 #   make chart-check  helm lint/template charts/cnop, kubernetes-validate 1.29-1.32, tests/chart
 #   make image-check  build what the Dockerfile builds, without Docker, and smoke-test it
+#   make bench        load benchmark of a private stack: stdout and bench/results/latest.json
+#                     (BENCH_ARGS=--profile adds py-spy profiles; docs/performance.md)
 #
 # System tools (Java 17+, redis-server, node/npm) are checked, never installed, here:
 # scripts/check_tools.sh prints the apt-get command. .ci/run installs them on CI machines.
@@ -27,6 +29,7 @@ HELM := .tools/bin/helm
 MYPY_TARGETS := shared edge auth user inventory order
 PYTEST_ARGS ?=
 UP_ARGS ?=
+BENCH_ARGS ?=
 
 # The interpreter for a new .venv: python3.11 first, else the first python3.x >= 3.11.
 # Override with `make setup PYTHON=/path/to/python3`.
@@ -81,6 +84,11 @@ up: setup
 
 test: setup
 	$(VENV)/bin/pytest $(PYTEST_ARGS)
+
+# Its own stack on free ports (never the one of `make up`); about 10 minutes.
+.PHONY: bench
+bench: setup
+	$(PY) -m bench $(BENCH_ARGS)
 
 protos: $(PY_STAMP)
 	bash scripts/gen_protos.sh $(PY)

@@ -91,6 +91,9 @@ class CircuitBreaker:
         self._clock = clock
         self._lock = threading.Lock()
         self._outcomes: deque[tuple[float, bool]] = deque()  # (when, failed)
+        # Failures among `_outcomes`, kept as they come and go: counting them on every call
+        # would cost time in proportion to the calls in the window, that is, to the load.
+        self._failures = 0
         self._state = BreakerState.CLOSED
         self._opened_at = 0.0
         self._trials_running = 0
@@ -141,6 +144,7 @@ class CircuitBreaker:
                     self._change(BreakerState.CLOSED, now)
                 return
             self._outcomes.append((now, failed))
+            self._failures += failed
             self._forget_before(now - self.policy.window_seconds)
             if self._state is BreakerState.CLOSED and self._should_open():
                 self._change(BreakerState.OPEN, now)
@@ -149,12 +153,12 @@ class CircuitBreaker:
         calls = len(self._outcomes)
         if calls < self.policy.minimum_calls:
             return False
-        failures = sum(1 for _, failed in self._outcomes if failed)
-        return failures / calls >= self.policy.failure_rate
+        return self._failures / calls >= self.policy.failure_rate
 
     def _forget_before(self, horizon: float) -> None:
         while self._outcomes and self._outcomes[0][0] < horizon:
-            self._outcomes.popleft()
+            _, failed = self._outcomes.popleft()
+            self._failures -= failed
 
     def _maybe_half_open(self) -> None:
         if self._state is BreakerState.OPEN and (
@@ -165,6 +169,7 @@ class CircuitBreaker:
     def _change(self, state: BreakerState, now: float) -> None:
         previous, self._state = self._state, state
         self._outcomes.clear()
+        self._failures = 0
         self._trials_running = 0
         self._trial_successes = 0
         if state is BreakerState.OPEN:

@@ -1,0 +1,5 @@
+"""Runs the benchmark: `python -m bench --help`."""
+
+from bench.run import main
+
+main()
