@@ -1,4 +1,4 @@
-"""The issue's targets, judged on one run's results.
+"""CNOP's performance targets, judged on one run's results.
 
 - The edge adds at most 1 ms at p50 over a direct gRPC call, for every route class.
 - Market orders through the edge reach at least 60 % of the store's own ceiling.
