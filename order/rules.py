@@ -2,8 +2,8 @@
 
 A market order trades at once, in full, at the current price. Its total is quantity times
 price in whole cents, the fraction of a cent rounded against the client (up for a buy,
-down for a sell); an order whose total comes to nothing is refused, so no asset is ever
-handed over for free.
+down for a sell). An order worth less than a cent is refused either way, so no asset is
+handed over for free and no one pays a cent for dust they could never sell.
 """
 
 from __future__ import annotations
@@ -16,7 +16,14 @@ from decimal import Decimal
 from cnop.order.v1 import order_pb2
 
 from shared.errors import ValidationFailed
-from shared.money import CENT, cents_to_pay, cents_to_receive, has_at_most_places, parse_decimal
+from shared.money import (
+    CENT,
+    cents_to_pay,
+    cents_to_receive,
+    format_price,
+    has_at_most_places,
+    parse_decimal,
+)
 
 MIN_QUANTITY = Decimal("0.001")
 MAX_QUANTITY = Decimal("1000")
@@ -66,11 +73,14 @@ def market_fill(order_type: int, quantity: Decimal, price: Decimal) -> Fill:
     its favour, and turn that into money that was never there.
     """
     exact = quantity * price
-    total = cents_to_pay(exact) if is_buy(order_type) else cents_to_receive(exact)
-    if total < CENT:
+    if exact < CENT:
+        # Refused on both sides alike: a buy would pay a whole cent for dust that could
+        # then never be sold.
         raise ValidationFailed.field(
-            "quantity", f"the order is worth less than 0.01 at the current price {price}"
+            "quantity",
+            f"the order is worth less than 0.01 at the current price {format_price(price)}",
         )
+    total = cents_to_pay(exact) if is_buy(order_type) else cents_to_receive(exact)
     return Fill(quantity, price, total)
 
 

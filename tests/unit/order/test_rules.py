@@ -30,9 +30,12 @@ def test_splitting_a_trade_into_pieces_creates_no_money() -> None:
     assert split_sales <= market_fill(BUY, piece * 60, price).total
 
 
-def test_an_order_worth_less_than_a_cent_is_refused() -> None:
-    with pytest.raises(ValidationFailed):
-        market_fill(SELL, Decimal("0.001"), Decimal("0.005"))
+@pytest.mark.parametrize("side", [BUY, SELL])
+def test_an_order_worth_less_than_a_cent_is_refused_either_way(side: int) -> None:
+    with pytest.raises(ValidationFailed) as refused:
+        market_fill(side, Decimal("0.001"), Decimal("0.00000723"))
+    assert "0.00000723" in refused.value.violations[0].message
+    assert market_fill(side, Decimal("1"), Decimal("0.01")).total == Decimal("0.01")
 
 
 @pytest.mark.parametrize("text", ["0.0009", "1000.00000001", "0.123456789", "1_0", "+5", " 5",
