@@ -69,9 +69,7 @@ class OrderHandlers(order_pb2_grpc.OrderServiceServicer):
             scan_index_forward=False,
             filter_condition=_filters(request),
             limit=page.read_count,
-            last_evaluated_key=(
-                {"username": {"S": username}, "order_id": {"S": page.after}} if page.after else None
-            ),
+            last_evaluated_key=page.start_key(username, "order_id"),
         )
         records, has_more = page.cut(list(query))
         reply = order_pb2.ListOrdersResponse(

@@ -100,15 +100,12 @@ class PortfolioHandlers(order_pb2_grpc.PortfolioServiceServicer):
         if asset_id not in self.prices.latest([asset_id]):
             raise NotFound(f"There is no asset {asset_id}")
 
-        start = (
-            {"username": {"S": username}, "entry_key": {"S": page.after}} if page.after else None
-        )
         query = AssetLedgerEntry.query(
             username,
             AssetLedgerEntry.entry_key.startswith(f"{asset_id}#"),
             scan_index_forward=False,
             limit=page.read_count,
-            last_evaluated_key=start,
+            last_evaluated_key=page.start_key(username, "entry_key"),
         )
         entries, has_more = page.cut(list(query))
         reply = order_pb2.ListAssetTransactionsResponse(

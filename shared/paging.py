@@ -48,6 +48,12 @@ class Page:
         after = cursors.decode(username, request.cursor)["k"] if has_cursor else None
         return cls(limit, skip, after)
 
+    def start_key(self, username: str, range_key: str) -> dict[str, Any] | None:
+        """Where a query on the user's partition resumes, as DynamoDB takes it, or None."""
+        if self.after is None:
+            return None
+        return {"username": {"S": username}, range_key: {"S": self.after}}
+
     @property
     def read_count(self) -> int:
         """Items to read: the skipped ones, the page, and one to tell if more follow."""

@@ -104,12 +104,11 @@ def read_balance(username: str) -> CashBalance:
 
 def ledger_entries(username: str, page: Page) -> list[CashLedgerEntry]:
     """The entries a page needs, newest first, from one DynamoDB query."""
-    start = {"username": {"S": username}, "entry_key": {"S": page.after}} if page.after else None
     query = CashLedgerEntry.query(
         username,
         scan_index_forward=False,
         limit=page.read_count,
-        last_evaluated_key=start,
+        last_evaluated_key=page.start_key(username, "entry_key"),
         page_size=min(page.read_count, MAX_QUERY_PAGE),
     )
     return list(query)
